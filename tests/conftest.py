@@ -33,9 +33,11 @@ def database(worker_id: str) -> Iterator[str]:
     if not base:
         server = start_embedded("test")
         base = database_url(server)
-    url = make_url(base.replace("postgresql://", "postgresql+psycopg://", 1)).set(
-        database=f"vectoros_test_{worker_id}"
-    ).render_as_string(hide_password=False)
+    url = (
+        make_url(base.replace("postgresql://", "postgresql+psycopg://", 1))
+        .set(database=f"vectoros_test_{worker_id}")
+        .render_as_string(hide_password=False)
+    )
     ensure_database(url, recreate=True)
     upgrade(url)
     os.environ["DATABASE_URL"] = url

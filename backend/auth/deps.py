@@ -72,7 +72,9 @@ async def _api_key_principal(session: SessionDep, token: str) -> Principal:
     if key is None or not hmac.compare_digest(key.key_hash, hash_secret(token)):
         raise Unauthorized("The API key is invalid or has been revoked.", code="invalid_api_key")
     await keys.touch(key.id)
-    return Principal(api_key_id=key.id, api_key_workspace_id=key.workspace_id, api_key_role=key.role)
+    return Principal(
+        api_key_id=key.id, api_key_workspace_id=key.workspace_id, api_key_role=key.role
+    )
 
 
 PrincipalDep = Annotated[Principal, Depends(get_principal)]

@@ -40,5 +40,3 @@ async def record_failed_login(email: str, client_ip: str) -> None:
     window_start, _ = _window(datetime.now(UTC))
     async with session_factory()() as session, session.begin():
         await RateLimitRepository(session).increment(list(_keys(email, client_ip)), window_start)
-
-

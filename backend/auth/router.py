@@ -19,9 +19,7 @@ users_router = APIRouter(prefix="/api/v1/users", tags=["users"])
 @router.post("/register", status_code=status.HTTP_201_CREATED, response_model=UserRead)
 async def register(body: RegisterRequest, session: SessionDep) -> UserRead:
     """Create an account."""
-    user = await service.register(
-        session, email=body.email, password=body.password, name=body.name
-    )
+    user = await service.register(session, email=body.email, password=body.password, name=body.name)
     return UserRead.model_validate(user)
 
 

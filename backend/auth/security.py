@@ -57,8 +57,10 @@ def decode_access_token(token: str) -> dict[str, Any]:
     try:
         payload = jwt.decode(token, settings.jwt_secret, algorithms=[settings.jwt_algorithm])
     except JWTError as exc:
-        message = "The access token has expired." if "expired" in str(exc).lower() else (
-            "The access token is invalid."
+        message = (
+            "The access token has expired."
+            if "expired" in str(exc).lower()
+            else ("The access token is invalid.")
         )
         raise Unauthorized(message, code="invalid_token") from exc
     if payload.get("type") != "access" or "sub" not in payload:

@@ -63,9 +63,7 @@ class MemberRepository:
         # Lock the owner rows so two concurrent demotions cannot both pass the check.
         owners = await self.session.scalars(
             select(Membership.user_id)
-            .where(
-                Membership.workspace_id == workspace_id, Membership.role == Role.owner
-            )
+            .where(Membership.workspace_id == workspace_id, Membership.role == Role.owner)
             .with_for_update()
         )
         return len(owners.all())

@@ -7,7 +7,9 @@ from pydantic import EmailStr, StringConstraints
 from backend.models import Role
 from kit.schemas import ReadModel, RequestModel
 
-WorkspaceName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+WorkspaceName = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)
+]
 
 
 class WorkspaceCreate(RequestModel):

@@ -87,9 +87,7 @@ async def test_expired_token_is_refused(client: AsyncClient) -> None:
         settings.jwt_secret,
         algorithm=settings.jwt_algorithm,
     )
-    response = await client.get(
-        "/api/v1/users/me", headers={"Authorization": f"Bearer {expired}"}
-    )
+    response = await client.get("/api/v1/users/me", headers={"Authorization": f"Bearer {expired}"})
     assert response.status_code == 401
     assert response.json()["error"]["message"] == "The access token has expired."
 
