@@ -1,4 +1,4 @@
-"""ASGI middleware shared by both services: request ids, access logs, security headers, body limit."""
+"""ASGI middleware for both services: request ids, access logs, security headers, body limit."""
 
 import json
 import time
@@ -39,7 +39,7 @@ def _is_https(scope: Scope) -> bool:
 
 
 class RequestContextMiddleware:
-    """Binds a request id to every log line, echoes it, logs one access line, adds Helmet headers."""
+    """Binds a request id to every log line, echoes it, logs access, adds the Helmet headers."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app

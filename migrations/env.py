@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 
 from backend.config import settings, to_psycopg_url
 from backend.models import Base
+from backend.models.deal import SEARCH_INDEX
 
 config = context.config
 target_metadata = Base.metadata
@@ -25,8 +26,20 @@ def database_url() -> str:
     return to_psycopg_url(url)
 
 
+def include_object(
+    obj: object, name: str | None, type_: str, reflected: bool, compare_to: object
+) -> bool:
+    # Declared in the migration only (see backend.models.deal.SEARCH_INDEX).
+    return not (type_ == "index" and name == SEARCH_INDEX)
+
+
 def do_run_migrations(connection: Connection) -> None:
-    context.configure(connection=connection, target_metadata=target_metadata, compare_type=True)
+    context.configure(
+        connection=connection,
+        target_metadata=target_metadata,
+        compare_type=True,
+        include_object=include_object,
+    )
     with context.begin_transaction():
         context.run_migrations()
 

@@ -1,17 +1,56 @@
 """Every table, imported here so Alembic and the mapper registry see them all."""
 
+from backend.models.activity import Activity
 from backend.models.base import Base
+from backend.models.csv_import import CsvImport
+from backend.models.deal import Deal, DealCloseDateChange, DealStageChange
+from backend.models.enums import (
+    ActivityType,
+    ChangeSource,
+    DealSource,
+    InsightPriority,
+    InsightStatus,
+    InsightType,
+    IntegrationStatus,
+    IntegrationType,
+    RunStatus,
+    StageKind,
+    SystemEvent,
+)
+from backend.models.insight import Insight, InsightRun
+from backend.models.integration import Integration
+from backend.models.pipeline import PipelineStage
 from backend.models.token import ApiKey, RateLimitBucket, RefreshToken
 from backend.models.user import User
-from backend.models.workspace import Role, Workspace, Membership
+from backend.models.workspace import Membership, Role, Workspace
 
 __all__ = [
+    "Activity",
+    "ActivityType",
     "ApiKey",
     "Base",
+    "ChangeSource",
+    "CsvImport",
+    "Deal",
+    "DealCloseDateChange",
+    "DealSource",
+    "DealStageChange",
+    "Insight",
+    "InsightPriority",
+    "InsightRun",
+    "InsightStatus",
+    "InsightType",
+    "Integration",
+    "IntegrationStatus",
+    "IntegrationType",
+    "Membership",
+    "PipelineStage",
     "RateLimitBucket",
     "RefreshToken",
     "Role",
+    "RunStatus",
+    "StageKind",
+    "SystemEvent",
     "User",
     "Workspace",
-    "Membership",
 ]

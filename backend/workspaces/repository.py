@@ -5,7 +5,7 @@ import uuid
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from backend.models import Role, User, Workspace, Membership
+from backend.models import Membership, Role, User, Workspace
 
 
 class WorkspaceRepository:

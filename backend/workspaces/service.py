@@ -6,7 +6,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.auth.deps import WorkspaceContext
 from backend.auth.repository import UserRepository
-from backend.models import Role, User, Workspace, Membership
+from backend.models import Membership, Role, User, Workspace
 from backend.workspaces.repository import MemberRepository, WorkspaceRepository
 from backend.workspaces.schemas import MemberRead, WorkspaceRead
 from kit.errors import Conflict, Forbidden, NotFound

@@ -1,0 +1,27 @@
+import uuid
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ForeignKey, Index, Text
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import Mapped, mapped_column
+
+from backend.models.base import Base, Timestamps, UUIDPrimaryKey
+from backend.models.enums import IntegrationStatus, IntegrationType, pg_enum
+
+
+class Integration(UUIDPrimaryKey, Timestamps, Base):
+    """A connected outside system; secrets live only in `credentials_encrypted`."""
+
+    __tablename__ = "integration"
+    __table_args__ = (Index("uq_integration_workspace_type", "workspace_id", "type", unique=True),)
+
+    workspace_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("workspace.id", ondelete="CASCADE"))
+    type: Mapped[IntegrationType] = mapped_column(pg_enum(IntegrationType, "integration_type"))
+    status: Mapped[IntegrationStatus] = mapped_column(
+        pg_enum(IntegrationStatus, "integration_status")
+    )
+    config: Mapped[dict[str, Any]] = mapped_column(JSONB, default=dict, server_default="{}")
+    credentials_encrypted: Mapped[str | None] = mapped_column(Text)
+    last_synced_at: Mapped[datetime | None]
+    last_error: Mapped[str | None] = mapped_column(Text)
