@@ -36,3 +36,11 @@ def ensure_database(url: str, *, recreate: bool = False) -> None:
         if not exists:
             conn.execute(text(f'create database "{name}"'))
     admin.dispose()
+
+
+def drop_database(url: str) -> None:
+    target = make_url(url)
+    admin = create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'drop database if exists "{target.database}" with (force)'))
+    admin.dispose()

@@ -22,7 +22,7 @@ from httpx import ASGITransport, AsyncClient  # noqa: E402
 from sqlalchemy import Engine, create_engine, text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 
-from devtools.migrate import ensure_database, upgrade  # noqa: E402
+from devtools.migrate import drop_database, ensure_database, upgrade  # noqa: E402
 from devtools.pg import database_url, start_embedded  # noqa: E402
 
 
@@ -35,7 +35,8 @@ def database(worker_id: str) -> Iterator[str]:
         base = database_url(server)
     url = (
         make_url(base.replace("postgresql://", "postgresql+psycopg://", 1))
-        .set(database=f"vectoros_test_{worker_id}")
+        # Unique per run and worker: parallel runs on one machine must not drop each other's.
+        .set(database=f"vectoros_test_{worker_id}_{os.getpid()}")
         .render_as_string(hide_password=False)
     )
     ensure_database(url, recreate=True)
@@ -45,6 +46,7 @@ def database(worker_id: str) -> Iterator[str]:
 
     db.configure(url)
     yield url
+    drop_database(url)
     del server  # the embedded server stops when the last handle goes
 
 

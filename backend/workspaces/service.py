@@ -7,6 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from backend.auth.deps import WorkspaceContext
 from backend.auth.repository import UserRepository
 from backend.models import Membership, Role, User, Workspace
+from backend.pipelines.service import create_default_stages
 from backend.workspaces.repository import MemberRepository, WorkspaceRepository
 from backend.workspaces.schemas import MemberRead, WorkspaceRead
 from kit.errors import Conflict, Forbidden, NotFound
@@ -17,6 +18,7 @@ async def create(session: AsyncSession, *, owner: User, name: str) -> WorkspaceR
     await MemberRepository(session).add(
         Membership(workspace_id=workspace.id, user_id=owner.id, role=Role.owner)
     )
+    await create_default_stages(session, workspace.id)
     return _read(workspace, Role.owner)
 
 
@@ -82,12 +84,12 @@ async def change_role(
 
 
 async def remove_member(session: AsyncSession, ctx: WorkspaceContext, user_id: uuid.UUID) -> None:
+    leaving_self = ctx.user_id == user_id
+    if not leaving_self and not ctx.role.at_least(Role.admin):
+        raise Forbidden("This needs the admin role or higher in the workspace.")
     members = MemberRepository(session)
     member = await _existing_member(members, ctx, user_id)
-    leaving_self = ctx.user_id == user_id
     if not leaving_self:
-        if not ctx.role.at_least(Role.admin):
-            raise Forbidden("This needs the admin role or higher in the workspace.")
         _ensure_may_grant(ctx, member.role)
     if member.role == Role.owner:
         await _ensure_another_owner(members, ctx.workspace_id)
