@@ -43,5 +43,3 @@ def configure_logging(*, json_logs: bool, level: str = "INFO") -> None:
     logging.getLogger("uvicorn.access").disabled = True
     # httpx logs every outgoing request at INFO; our callers log what matters.
     logging.getLogger("httpx").setLevel(logging.WARNING)
-    # httpx logs every outgoing request at INFO; our callers log what matters.
-    logging.getLogger("httpx").setLevel(logging.WARNING)
