@@ -1,0 +1,13 @@
+"""Form building blocks."""
+
+import reflex as rx
+
+
+def labelled(label: str, field_id: str, field: rx.Component) -> rx.Component:
+    """A form field under its label; `field_id` must be the input's id."""
+    return rx.vstack(
+        rx.el.label(label, html_for=field_id, font_size="var(--font-size-2)", font_weight="500"),
+        field,
+        spacing="1",
+        width="100%",
+    )

@@ -1,0 +1,1 @@
+"""One state per page, all inheriting the signed-in session from SessionState."""

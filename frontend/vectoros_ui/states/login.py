@@ -1,0 +1,46 @@
+"""The sign-in form."""
+
+from typing import Any
+
+import reflex as rx
+
+from vectoros_ui import api
+from vectoros_ui.api import ApiError
+from vectoros_ui.states.session import HOME_ROUTE, SessionState
+
+
+class LoginState(SessionState):
+    error: rx.Field[str] = rx.field("")
+    notice: rx.Field[str] = rx.field("")
+    loading: rx.Field[bool] = rx.field(False)
+
+    @rx.event
+    def redirect_if_signed_in(self):
+        """on_load: a signed-in visitor has nothing to do here."""
+        if self.signed_in:
+            return rx.redirect(HOME_ROUTE)
+        return None
+
+    @rx.event
+    async def submit(self, form: dict[str, Any]):
+        email = str(form.get("email", "")).strip()
+        password = str(form.get("password", ""))
+        if not email or not password:
+            self.error = "Enter your email and password."
+            return
+        self.error = ""
+        self.loading = True
+        yield
+        try:
+            tokens = await api.call(
+                "POST", "/api/v1/auth/login", json={"email": email, "password": password}
+            )
+            self._keep_tokens(tokens)
+            await self._load_session()
+        except ApiError as exc:
+            self.error = exc.message
+            return
+        finally:
+            self.loading = False
+        self.notice = ""
+        yield rx.redirect(HOME_ROUTE)
