@@ -17,7 +17,7 @@ from backend.workspaces.repository import MemberRepository
 from kit.errors import Forbidden, NotFound, Unauthorized
 
 API_KEY_PREFIX = "vos_"
-_bearer = HTTPBearer(auto_error=False, description="An access token or a workspace API key")
+bearer_scheme = HTTPBearer(auto_error=False, description="An access token or a workspace API key")
 
 
 @dataclass(frozen=True)
@@ -42,7 +42,7 @@ class WorkspaceContext:
 
 async def get_principal(
     session: SessionDep,
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer_scheme)],
 ) -> Principal:
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise Unauthorized("Sign in first: send `Authorization: Bearer <token>`.")

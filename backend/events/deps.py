@@ -10,7 +10,7 @@ from fastapi.security import HTTPAuthorizationCredentials
 from backend.auth.deps import (
     API_KEY_PREFIX,
     WorkspaceContext,
-    _bearer,
+    bearer_scheme,
     get_principal,
     workspace_access,
 )
@@ -26,7 +26,7 @@ async def get_stream_viewer(
     workspace_id: uuid.UUID,
     request: Request,
     session: SessionDep,
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer_scheme)],
     access_token: Annotated[
         str | None,
         Query(
