@@ -27,6 +27,8 @@ class Settings(BaseSettings):
         default_factory=lambda: ["http://localhost:3000", "http://127.0.0.1:3000"]
     )
     max_body_bytes: int = 1_048_576
+    # Deal CSV uploads only (POST .../imports); every other route keeps max_body_bytes.
+    max_import_bytes: int = 20 * 1_048_576
 
     jwt_secret: str = "change-me-jwt-secret"
     jwt_algorithm: str = "HS256"

@@ -1,8 +1,10 @@
 """ASGI middleware for both services: request ids, access logs, security headers, body limit."""
 
 import json
+import re
 import time
 import uuid
+from collections.abc import Sequence
 
 import structlog
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -85,19 +87,36 @@ class RequestContextMiddleware:
 
 
 class BodySizeLimitMiddleware:
-    """Refuses bodies over the limit with 413, whether or not Content-Length is sent."""
+    """Refuses bodies over the limit with 413, whether or not Content-Length is sent.
 
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+    `overrides` give a few paths (e.g. file uploads) their own limit: the first pattern
+    that matches the path wins.
+    """
+
+    def __init__(
+        self,
+        app: ASGIApp,
+        max_bytes: int,
+        overrides: Sequence[tuple[re.Pattern[str], int]] = (),
+    ) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.overrides = list(overrides)
+
+    def limit_for(self, path: str) -> int:
+        for pattern, max_bytes in self.overrides:
+            if pattern.match(path):
+                return max_bytes
+        return self.max_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        max_bytes = self.limit_for(scope["path"])
         length = dict(scope.get("headers", [])).get(b"content-length")
-        if length is not None and length.isdigit() and int(length) > self.max_bytes:
-            await self._reject(send)
+        if length is not None and length.isdigit() and int(length) > max_bytes:
+            await self._reject(send, max_bytes)
             return
         received = 0
         response_started = False
@@ -108,10 +127,10 @@ class BodySizeLimitMiddleware:
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
-                if received > self.max_bytes:
+                if received > max_bytes:
                     if not response_started and not rejected:
                         rejected = True
-                        await self._reject(send)
+                        await self._reject(send, max_bytes)
                     # The app sees a disconnect and stops reading; what it sends is dropped.
                     return {"type": "http.disconnect"}
             return message
@@ -126,12 +145,12 @@ class BodySizeLimitMiddleware:
 
         await self.app(scope, limited_receive, guarded_send)
 
-    async def _reject(self, send: Send) -> None:
+    async def _reject(self, send: Send, max_bytes: int) -> None:
         body = json.dumps(
             error_body(
                 "payload_too_large",
-                f"The request body is larger than {self.max_bytes} bytes.",
-                {"max_bytes": self.max_bytes},
+                f"The request body is larger than {max_bytes} bytes.",
+                {"max_bytes": max_bytes},
             )
         ).encode()
         await send(
