@@ -19,7 +19,7 @@ COMPOSE_FILE = ROOT_DIR / "docker-compose.yml"
 BACKEND_PORT: int = BackendSettings.model_fields["backend_port"].default
 AI_CORE_PORT: int = AiCoreSettings.model_fields["ai_core_port"].default
 FRONTEND_PORT = 3000
-APP_SERVICES = ["migrate", "backend", "ai_core", "frontend"]
+APP_SERVICES = ["migrate", "backend", "worker", "ai_core", "frontend"]
 
 
 def compose_binary() -> Path:
