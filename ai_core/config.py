@@ -33,7 +33,7 @@ class Settings(BaseSettings):
     service_token: str = "change-me-service-token"
 
     anthropic_api_key: SecretStr | None = None
-    anthropic_model: str = "claude-sonnet-4-5"
+    anthropic_model: str = "claude-sonnet-4-6"
     anthropic_base_url: str | None = None
 
     @model_validator(mode="after")

@@ -24,6 +24,7 @@ from sqlalchemy.engine import make_url  # noqa: E402
 
 from devtools.migrate import drop_database, ensure_database, upgrade  # noqa: E402
 from devtools.pg import database_url, start_embedded  # noqa: E402
+from tests.fakes.anthropic_server import anthropic_server, fake_anthropic  # noqa: E402, F401
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,3 @@
+from tests.fakes.anthropic_server import anthropic_server, fake_anthropic
+
+__all__ = ["anthropic_server", "fake_anthropic"]
