@@ -13,6 +13,8 @@ from vectoros_ui.states.workspace_dialog import WorkspaceDialogState
 
 NAV = [
     ("dashboard", "Dashboard", "/", "layout_dashboard"),
+    ("deals", "Deals", "/deals", "handshake"),
+    ("pipeline", "Pipeline", "/pipeline", "kanban"),
     ("settings", "Settings", "/settings", "settings"),
 ]
 
