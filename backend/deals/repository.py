@@ -132,7 +132,11 @@ def _with_stage() -> Select[Deal, PipelineStage]:
 
 def filter_conditions(workspace_id: uuid.UUID, filters: DealFilters) -> list[ColumnElement[bool]]:
     """The WHERE clauses of the deal list (and its count) for these filters."""
-    conditions: list[ColumnElement[bool]] = [Deal.workspace_id == workspace_id]
+    # Archived deals (deleted or merged away in HubSpot) stay for their history, out of lists.
+    conditions: list[ColumnElement[bool]] = [
+        Deal.workspace_id == workspace_id,
+        Deal.archived_at.is_(None),
+    ]
     if filters.stage_id:
         conditions.append(Deal.stage_id.in_(filters.stage_id))
     if filters.owner_id:
