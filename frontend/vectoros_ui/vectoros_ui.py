@@ -6,12 +6,14 @@ from vectoros_ui import styles
 from vectoros_ui.pages.dashboard import dashboard
 from vectoros_ui.pages.deal_detail import deal_detail
 from vectoros_ui.pages.deals import deals
+from vectoros_ui.pages.insights import insights
 from vectoros_ui.pages.login import login
 from vectoros_ui.pages.pipeline_board import pipeline_board
 from vectoros_ui.pages.register import register
 from vectoros_ui.pages.workspace_settings import workspace_settings
 from vectoros_ui.states.deal_detail import DealDetailState
 from vectoros_ui.states.deals import DealsState
+from vectoros_ui.states.insights import InsightsState
 from vectoros_ui.states.login import LoginState
 from vectoros_ui.states.pipeline_board import PipelineBoardState
 from vectoros_ui.states.session import SessionState
@@ -48,4 +50,10 @@ app.add_page(
     route="/pipeline",
     title="Pipeline · VectorOS",
     on_load=[SessionState.require_session, PipelineBoardState.load],
+)
+app.add_page(
+    insights,
+    route="/insights",
+    title="Insights · VectorOS",
+    on_load=[SessionState.require_session, InsightsState.load],
 )

@@ -4,6 +4,7 @@ import reflex as rx
 from reflex.event import EventHandler
 
 from vectoros_ui import styles
+from vectoros_ui.components.chat_panel import chat_button, chat_panel
 from vectoros_ui.components.feedback import loading_screen
 from vectoros_ui.components.logo import logo
 from vectoros_ui.components.workspace_dialog import create_workspace_dialog
@@ -15,6 +16,7 @@ NAV = [
     ("dashboard", "Dashboard", "/", "layout_dashboard"),
     ("deals", "Deals", "/deals", "handshake"),
     ("pipeline", "Pipeline", "/pipeline", "kanban"),
+    ("insights", "Insights", "/insights", "lightbulb"),
     ("settings", "Settings", "/settings", "settings"),
 ]
 
@@ -35,6 +37,8 @@ def app_shell(
                 min_height="100vh",
             ),
             create_workspace_dialog(),
+            chat_panel(),
+            chat_button(),
         ),
         loading_screen(SessionState.session_error, SessionState.require_session),
     )
