@@ -29,7 +29,19 @@ def main(argv: list[str] | None = None) -> None:
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("run", help="start Postgres, migrate, seed demo data, start every service")
     commands.add_parser("migrate", help="apply the Alembic migrations")
-    commands.add_parser("seed", help="create the demo account and workspace")
+    seed = commands.add_parser(
+        "seed",
+        help="create the demo account and workspace, or with --deals a benchmark workspace",
+    )
+    seed.add_argument(
+        "--deals", type=int, help="generate a benchmark workspace with this many deals"
+    )
+    seed.add_argument(
+        "--activities", type=int, help="seller activities in it (default: 10 per deal)"
+    )
+    seed.add_argument(
+        "--workspaces", type=int, default=0, help="smaller tenant workspaces around it"
+    )
     args = parser.parse_args(argv)
     with ExitStack() as stack:
         url = _database(stack)
@@ -37,7 +49,10 @@ def main(argv: list[str] | None = None) -> None:
             _migrate(url)
         elif args.command == "seed":
             _migrate(url)
-            _seed(url)
+            if args.deals is None:
+                _seed(url)
+            else:
+                _seed_benchmark(url, args.deals, args.activities, args.workspaces)
         else:
             _run(url)
 
@@ -67,6 +82,32 @@ def _seed(url: str) -> None:
 
     created = asyncio.run(seed.seed_demo(url, email=DEMO_EMAIL, password=DEMO_PASSWORD))
     log.info("==> demo workspace %s", "created" if created else "already there")
+
+
+def _seed_benchmark(url: str, deals: int, activities: int | None, workspaces: int) -> None:
+    from devtools import seed
+
+    log.info("==> generating %s deals and %s other workspaces", deals, workspaces)
+    data = asyncio.run(
+        seed.seed_benchmark(
+            url,
+            deals=deals,
+            activities=deals * 10 if activities is None else activities,
+            workspaces_around=workspaces,
+        )
+    )
+    if data.created:
+        log.info(
+            "==> benchmark workspace created in %.1fs: %s deals, %s activities in all",
+            data.seconds,
+            data.deals,
+            data.activities,
+        )
+    else:
+        log.info("==> benchmark workspace already there (%s deals); left as is", data.deals)
+    log.info(
+        "    workspace %s, login %s / %s", data.workspace_id, seed.BENCH_EMAIL, seed.BENCH_PASSWORD
+    )
 
 
 def _run(url: str) -> None:
@@ -105,6 +146,7 @@ def _run(url: str) -> None:
             ],
             env,
         ),
+        _spawn("worker", [sys.executable, "-m", "backend.worker"], env),
     ]
     argv, frontend_env, cwd = frontend_command(port=frontend_port, backend_url=backend_url)
     log.info("==> building and starting the frontend (first run installs npm packages)")
