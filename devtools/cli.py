@@ -131,6 +131,9 @@ def _run(url: str) -> None:
                 backend_settings.backend_host,
                 "--port",
                 str(backend_settings.backend_port),
+                # Open event streams would otherwise hold shutdown until every client leaves.
+                "--timeout-graceful-shutdown",
+                "5",
             ],
             env,
         ),
