@@ -39,6 +39,10 @@ class Settings(BaseSettings):
         default_factory=lambda: ["change-me-00000000000000000000000000000000000="]
     )
 
+    # Where HubSpot reaches us (scheme + host, no trailing slash): v2/v3 signatures cover the URL.
+    public_base_url: str = "http://127.0.0.1:8000"
+    hubspot_client_secret: str = ""
+
     login_max_attempts: int = 5
     login_window_seconds: int = 300
 

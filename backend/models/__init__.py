@@ -2,6 +2,7 @@
 
 from backend.models.activity import Activity
 from backend.models.base import Base
+from backend.models.conversation import ChatMessage, ChatRole, Conversation
 from backend.models.csv_import import CsvImport
 from backend.models.deal import Deal, DealCloseDateChange, DealStageChange
 from backend.models.enums import (
@@ -22,6 +23,7 @@ from backend.models.integration import Integration
 from backend.models.pipeline import PipelineStage
 from backend.models.token import ApiKey, RateLimitBucket, RefreshToken
 from backend.models.user import User
+from backend.models.webhook_event import HubspotPropertyVersion, WebhookEvent
 from backend.models.workspace import Membership, Role, Workspace
 
 __all__ = [
@@ -30,11 +32,15 @@ __all__ = [
     "ApiKey",
     "Base",
     "ChangeSource",
+    "ChatMessage",
+    "ChatRole",
+    "Conversation",
     "CsvImport",
     "Deal",
     "DealCloseDateChange",
     "DealSource",
     "DealStageChange",
+    "HubspotPropertyVersion",
     "Insight",
     "InsightPriority",
     "InsightRun",
@@ -52,5 +58,6 @@ __all__ = [
     "StageKind",
     "SystemEvent",
     "User",
+    "WebhookEvent",
     "Workspace",
 ]

@@ -31,7 +31,11 @@ def _pool(**options: Any) -> psycopg_pool.AsyncConnectionPool:
 
 app = App(
     connector=PsycopgConnector(pool_factory=_pool, min_size=1, max_size=10),
-    import_paths=["backend.worker.tasks"],
+    import_paths=[
+        "backend.worker.tasks",
+        "backend.worker.hubspot_tasks",
+        "backend.worker.insight_tasks",
+    ],
 )
 
 

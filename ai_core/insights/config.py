@@ -1,0 +1,32 @@
+"""Insight generation knobs, read from `INSIGHTS_*` environment variables and the root `.env`."""
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from ai_core.config import ROOT_DIR
+
+
+class InsightSettings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="INSIGHTS_",
+        env_file=ROOT_DIR / ".env",
+        env_file_encoding="utf-8",
+        extra="ignore",
+        env_ignore_empty=True,
+    )
+
+    # Deals Claude is asked to explain per run, whatever the workspace's size: the bound that
+    # keeps a run's tokens flat.
+    top_k: int = Field(12, ge=1, le=50)
+    llm_timeout_seconds: float = Field(60.0, gt=0)
+    # The SDK's own retries of 408/409/429/5xx and connection errors, per request.
+    llm_max_retries: int = Field(2, ge=0)
+    # Everything Claude may take in one run (retries and the re-ask included).
+    llm_budget_seconds: float = Field(180.0, gt=0)
+    max_output_tokens: int = Field(4096, ge=256)
+    # The snapshot arrives gzipped: 100,000 open deals are ~5 MB compressed, ~25 MB raw.
+    max_request_bytes: int = 64 * 1_048_576
+    max_decompressed_bytes: int = 512 * 1_048_576
+
+
+insight_settings = InsightSettings()
