@@ -1,6 +1,7 @@
 """Insight generation: the engine finds and ranks, Claude (or a template) writes."""
 
 import asyncio
+from decimal import Decimal
 
 from langchain_anthropic import ChatAnthropic
 
@@ -40,7 +41,7 @@ def _response(analysis: Analysis, writing: Writing) -> GenerateResponse:
             model=writing.model,
             input_tokens=usage.input_tokens,
             output_tokens=usage.output_tokens,
-            cost_usd=cost if cost is not None else 0,
+            cost_usd=cost if cost is not None else Decimal(0),
         ),
         used_ai=writing.used_ai,
         notes=writing.notes,

@@ -8,6 +8,7 @@ insight whose text holds a number that is not in its evidence falls back on its 
 
 import asyncio
 from dataclasses import dataclass, field
+from typing import Any, cast
 
 import anthropic
 import structlog
@@ -82,7 +83,10 @@ async def _ask(model: ChatAnthropic, analysis: Analysis, spent: _Spent) -> Insig
     structured = model.with_structured_output(InsightBatch, include_raw=True)
     rejected: str | None = None
     for _ in range(ASKS):
-        answer = await structured.ainvoke(prompts.messages(analysis, rejected=rejected))
+        # include_raw: {"raw": the reply, "parsed": the model or None, "parsing_error": ...}
+        answer = cast(
+            dict[str, Any], await structured.ainvoke(prompts.messages(analysis, rejected=rejected))
+        )
         spent.usage += token_usage(answer["raw"])
         if isinstance(answer["parsed"], InsightBatch):
             return answer["parsed"]
@@ -132,7 +136,7 @@ def _summary(analysis: Analysis, written: SummaryText, notes: list[str]) -> Text
             "the template text was used."
         )
         return _summary_template(analysis)
-    priority = summary.level.value
+    priority = _priority(summary)
     return Text(written.title, written.description, written.suggested_actions, priority, False)
 
 
@@ -154,13 +158,18 @@ def _template(candidate: Candidate) -> Text:
         title, description, actions = templates.forecast_text(candidate)
     else:
         title, description, actions = templates.deal_text(candidate)
-    return Text(title, description, actions, candidate.level.value, True)
+    return Text(title, description, actions, _priority(candidate), True)
 
 
 def _summary_template(analysis: Analysis) -> Text:
     text = templates.summary_text(analysis.summary)
-    priority = analysis.summary.level.value
+    priority = _priority(analysis.summary)
     return Text(text.title, text.description, text.suggested_actions, priority, True)
+
+
+def _priority(candidate: Candidate) -> Priority:
+    """The engine's level, which uses the priorities' names."""
+    return cast(Priority, candidate.level.value)
 
 
 def _inputs(candidate: Candidate) -> tuple[object, ...]:

@@ -15,7 +15,6 @@ from sqlalchemy import (
     DateTime,
     Float,
     Integer,
-    Select,
     and_,
     case,
     cast,
@@ -94,37 +93,33 @@ class SnapshotRepository:
     async def open_deals(self, workspace_id: uuid.UUID, as_of: datetime) -> list[Row[Any]]:
         """Each open deal's features: timing, activity by type and window, pushes, size."""
         now = literal(as_of, DateTime(timezone=True))
+        done = _done(Activity.occurred_at <= as_of)
         counts = [
             func.count()
-            .filter(Activity.type == kind, Activity.occurred_at > as_of - timedelta(days=window))
+            .filter(
+                done,
+                Activity.type == kind,
+                Activity.occurred_at > as_of - timedelta(days=window),
+            )
             .label(f"{kind.value}s_{window}d")
             for window in WINDOWS
             for kind in ACTIVITY_TYPES
         ]
-        activity = (
-            select(Activity.deal_id, *counts)
-            .where(
-                Activity.workspace_id == workspace_id,
-                Activity.deal_id.is_not(None),
-                _done(
-                    Activity.occurred_at > as_of - timedelta(days=max(WINDOWS)),
-                    Activity.occurred_at <= as_of,
-                ),
-            )
-            .group_by(Activity.deal_id)
-            .subquery("recent_activity")
+        planned = and_(
+            Activity.type != ActivityType.system,
+            Activity.completed_at.is_(None),
+            Activity.scheduled_at > as_of,
         )
-        scheduled = (
-            select(Activity.deal_id, func.count().label("scheduled"))
+        # Per deal, over its own rows (ix_activity_deal_occurred): a plan that holds with or
+        # without planner statistics, e.g. right after a bulk import.
+        activity = (
+            select(*counts, func.count().filter(planned).label("scheduled"))
             .where(
+                Activity.deal_id == Deal.id,
                 Activity.workspace_id == workspace_id,
-                Activity.deal_id.is_not(None),
-                Activity.type != ActivityType.system,
-                Activity.completed_at.is_(None),
-                Activity.scheduled_at > as_of,
+                Activity.occurred_at > as_of - timedelta(days=max(WINDOWS)),
             )
-            .group_by(Activity.deal_id)
-            .subquery("scheduled")
+            .lateral("activity")
         )
         query = (
             self._deals(workspace_id)
@@ -137,11 +132,10 @@ class SnapshotRepository:
                     "days_to_close"
                 ),
                 _days_since(now, Deal.created_at).label("age_days"),
-                *(func.coalesce(activity.c[name], 0).label(name) for name in ACTIVITY_COLUMNS),
-                func.coalesce(scheduled.c.scheduled, 0).label("scheduled"),
+                *(activity.c[name] for name in ACTIVITY_COLUMNS),
+                activity.c.scheduled,
             )
-            .outerjoin(activity, activity.c.deal_id == Deal.id)
-            .outerjoin(scheduled, scheduled.c.deal_id == Deal.id)
+            .join(activity, true())
             .where(PipelineStage.kind == StageKind.open)
             .order_by(Deal.id)
         )
@@ -173,9 +167,7 @@ class SnapshotRepository:
             .scalar_subquery()
         )
         close_change = (
-            select(
-                change.from_stage_id, change.changed_at, entered.label("entered_last_stage")
-            )
+            select(change.from_stage_id, change.changed_at, entered.label("entered_last_stage"))
             .where(
                 change.deal_id == Deal.id,
                 change.workspace_id == workspace_id,
@@ -351,7 +343,7 @@ class SnapshotRepository:
     async def owner_activity(self, workspace_id: uuid.UUID, as_of: datetime) -> list[Row[Any]]:
         """Each owner's done activities: the last 14 days and the 28 days before them."""
         split = as_of - timedelta(days=OWNER_RECENT_DAYS)
-        query = (
+        query: Any = (
             select(
                 Activity.owner_id,
                 func.count().filter(Activity.occurred_at > split).label("last_14_days"),
@@ -389,7 +381,7 @@ class SnapshotRepository:
     async def won_between(self, workspace_id: uuid.UUID, start: date, end: date) -> list[Row[Any]]:
         """Won deals closed on a day in [start, end] (UTC days)."""
         closed_on = cast(func.timezone("UTC", Deal.closed_at), Date)
-        query = (
+        query: Any = (
             select(Deal.amount, closed_on.label("closed_on"))
             .join(
                 PipelineStage,
@@ -447,7 +439,7 @@ class SnapshotRepository:
         )
         return [value for value in (await self.session.scalars(query)).all() if value is not None]
 
-    def _deals(self, workspace_id: uuid.UUID) -> Select[Any]:
+    def _deals(self, workspace_id: uuid.UUID) -> Any:
         return (
             select(
                 Deal.id,

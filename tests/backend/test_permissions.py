@@ -13,8 +13,11 @@ from backend.app import create_app
 from tests.factories import add_member, make_user, make_workspace
 
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
-# Routes a viewer may call with a write method: leaving a workspace is one's own right.
-VIEWER_WRITE_EXCEPTIONS: set[tuple[str, str]] = set()
+# A viewer may ask the assistant and delete their own conversations: no workspace data changes.
+VIEWER_WRITE_EXCEPTIONS = {
+    ("POST", "/api/v1/workspaces/{workspace_id}/chat"),
+    ("DELETE", "/api/v1/workspaces/{workspace_id}/chat/conversations/{conversation_id}"),
+}
 
 
 def workspace_routes() -> list[tuple[str, str]]:

@@ -8,6 +8,7 @@ from sqlalchemy import Engine, text
 from sqlalchemy.engine import make_url
 
 from backend.db import session_factory
+from backend.insights.settings import generation_settings
 from backend.worker import tasks
 from backend.worker.app import app, conninfo, defer
 
@@ -71,4 +72,5 @@ def test_the_tasks_and_their_schedules_are_registered() -> None:
     assert periodic == {
         "worker.retry_stalled_jobs": "* * * * *",
         "worker.remove_old_jobs": "17 3 * * *",
+        "insights.schedule_runs": generation_settings.schedule_cron,
     }
