@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 
 from backend.config import settings, to_psycopg_url
 from backend.models import Base
-from backend.models.deal import SEARCH_INDEX
+from backend.models.migration_filter import include_object
 
 config = context.config
 target_metadata = Base.metadata
@@ -24,16 +24,6 @@ def database_url() -> str:
     if not url:
         raise RuntimeError("DATABASE_URL is not set")
     return to_psycopg_url(url)
-
-
-def include_object(
-    obj: object, name: str | None, type_: str, reflected: bool, compare_to: object
-) -> bool:
-    # Declared in the migration only (see backend.models.deal.SEARCH_INDEX).
-    if type_ == "index" and name == SEARCH_INDEX:
-        return False
-    # procrastinate's job-queue tables come from its own schema file, not from our models.
-    return not (reflected and name is not None and name.startswith("procrastinate_"))
 
 
 def do_run_migrations(connection: Connection) -> None:

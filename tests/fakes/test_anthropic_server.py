@@ -123,19 +123,18 @@ def test_a_wrong_key_is_refused_when_the_fake_expects_one() -> None:
     assert right.status_code == 200
 
 
-def test_every_request_is_recorded_with_its_body_and_status(
-    fake_anthropic: FakeAnthropic,
-) -> None:
-    fake_anthropic.script(text("Acme."))
+def test_every_request_is_recorded_with_its_body_and_status() -> None:
+    # Its own server: the shared one may still hear late calls from other tests' services.
+    with FakeAnthropic() as fake:
+        fake.script(text("Acme."))
+        post(fake, QUESTION, {"anthropic-version": "2023-06-01"})
+        post(fake, QUESTION)
 
-    post(fake_anthropic, QUESTION, {"anthropic-version": "2023-06-01"})
-    post(fake_anthropic, QUESTION)
-
-    rejected, answered = fake_anthropic.requests
+    rejected, answered = fake.requests
     assert (rejected.status, answered.status) == (401, 200)
     assert answered.body == QUESTION
     assert "Which deals are at risk?" in answered.raw
-    assert fake_anthropic.bodies == [QUESTION]
+    assert fake.bodies == [QUESTION]
 
 
 def test_scripted_replies_are_served_in_order(fake_anthropic: FakeAnthropic) -> None:

@@ -39,7 +39,8 @@ BACKEND_START_TIMEOUT = 60.0
 # The first run installs npm packages and builds the bundle; later runs only rebuild it.
 FRONTEND_START_TIMEOUT = 420.0
 # The tests' own build folder, so a `vectoros run` on the same checkout keeps its bundle.
-TEST_WEB_DIR = DATA_DIR / "frontend-test" / ".web"
+# VECTOROS_TEST_WEB_DIR gives concurrent runs on one checkout a build folder each.
+TEST_WEB_DIR = Path(os.environ.get("VECTOROS_TEST_WEB_DIR") or DATA_DIR / "frontend-test" / ".web")
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ NAV = [
     ("deals", "Deals", "/deals", "handshake"),
     ("pipeline", "Pipeline", "/pipeline", "kanban"),
     ("insights", "Insights", "/insights", "lightbulb"),
+    ("forecast", "Forecast", "/forecast", "trending_up"),
     ("settings", "Settings", "/settings", "settings"),
 ]
 

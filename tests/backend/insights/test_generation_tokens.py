@@ -10,7 +10,7 @@ import uuid
 from httpx import AsyncClient
 
 from backend import db
-from devtools.generator import Spec, add_sellers, populate
+from devtools.generator import Spec, add_sellers, analyze, populate
 from tests.backend.deals.factories import Pipeline, make_pipeline
 from tests.backend.insights.generation_fixtures import (
     AICore,
@@ -39,6 +39,8 @@ async def generated_workspace(client: AsyncClient, deals: int, seed: int) -> Pip
             spec=Spec(deals=deals, activities=deals * 4, seed=seed),
         )
         await session.commit()
+    # As the seed does after a bulk load: planner statistics, as production has them.
+    await analyze(db.engine)
     return pipeline
 
 
