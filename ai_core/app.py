@@ -7,7 +7,7 @@ from ai_core.chat.router import router as chat_router
 from ai_core.config import settings
 from ai_core.health.router import router as health_router
 from ai_core.insights.config import insight_settings
-from ai_core.insights.router import GENERATE_PATH
+from ai_core.insights.router import SNAPSHOT_PATHS
 from ai_core.insights.router import router as insights_router
 from kit.errors import install_error_handlers
 from kit.http import BodySizeLimitMiddleware, RequestContextMiddleware
@@ -33,7 +33,7 @@ def create_app() -> FastAPI:
     app.add_middleware(
         BodySizeLimitMiddleware,
         max_bytes=settings.max_body_bytes,
-        overrides=[(GENERATE_PATH, insight_settings.max_request_bytes)],
+        overrides=[(SNAPSHOT_PATHS, insight_settings.max_request_bytes)],
     )
     app.add_middleware(RequestContextMiddleware)
     return app

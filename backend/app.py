@@ -13,15 +13,20 @@ from backend.auth.router import router as auth_router
 from backend.auth.router import users_router
 from backend.chat.router import router as chat_router
 from backend.config import settings
+from backend.dashboard.router import router as dashboard_router
 from backend.deals.router import router as deals_router
+from backend.demo.router import router as demo_router
 from backend.events.broker import EventBroker
 from backend.events.router import router as events_router
 from backend.health.router import router as health_router
 from backend.imports.router import UPLOAD_PATH as IMPORT_UPLOAD_PATH
 from backend.imports.router import router as imports_router
 from backend.insights.generation_router import router as insight_generation_router
+from backend.insights.outlook_router import router as outlook_router
 from backend.insights.router import router as insights_router
 from backend.integrations.router import router as integrations_router
+from backend.notion.router import router as notion_router
+from backend.notion.router import webhook_router as notion_webhook_router
 from backend.pipelines.router import router as stages_router
 from backend.webhooks.router import router as webhooks_router
 from backend.workspaces.router import router as workspaces_router
@@ -38,6 +43,9 @@ ROUTERS.append(imports_router)
 ROUTERS.append(chat_router)
 ROUTERS.append(webhooks_router)
 ROUTERS.append(insight_generation_router)
+ROUTERS += [dashboard_router, demo_router]
+ROUTERS += [notion_router, notion_webhook_router]
+ROUTERS.append(outlook_router)
 
 
 @asynccontextmanager

@@ -42,6 +42,22 @@ class Settings(BaseSettings):
     # Where HubSpot reaches us (scheme + host, no trailing slash): v2/v3 signatures cover the URL.
     public_base_url: str = "http://127.0.0.1:8000"
     hubspot_client_secret: str = ""
+    # HubSpot's API (tests point it at a fake), and the public app used for the OAuth flow.
+    hubspot_api_base_url: str = "https://api.hubapi.com"
+    hubspot_authorize_url: str = "https://app.hubspot.com/oauth/authorize"
+    hubspot_client_id: str = ""
+    # Where HubSpot sends the browser back after consent: the frontend page that posts the
+    # code and state to .../integrations/hubspot/oauth/callback.
+    hubspot_oauth_redirect_url: str = "http://localhost:3000/settings/integrations/hubspot"
+    hubspot_oauth_scopes: str = (
+        "oauth crm.objects.deals.read crm.objects.owners.read crm.schemas.deals.read "
+        "crm.objects.contacts.read sales-email-read"
+    )
+    # Incremental HubSpot sync of every connected workspace (cron, UTC).
+    hubspot_sync_cron: str = "*/15 * * * *"
+    # Notion's REST API (the tests point it at a fake on 127.0.0.1) and the version we speak.
+    notion_api_base_url: str = "https://api.notion.com"
+    notion_version: str = "2022-06-28"
 
     login_max_attempts: int = 5
     login_window_seconds: int = 300

@@ -6,6 +6,10 @@ Synthetic, seeded snapshots (no database): the engine is pure, so this measures 
 Prints a markdown table of the best of `--repeat` runs per step.
 """
 
+# isort: off
+import ai_core  # noqa: F401 - first: it sets one BLAS thread, which must precede numpy's loading
+# isort: on
+
 import argparse
 import os
 import platform

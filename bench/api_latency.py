@@ -39,6 +39,7 @@ def main(argv: list[str] | None = None) -> None:
     with ExitStack() as stack:
         url, server_log = _database(stack)
         seed_note = _seed(url, args, embedded=server_log is not None)
+        load_at_start = os.getloadavg()
         with backend(
             url,
             port=args.port,
@@ -47,7 +48,7 @@ def main(argv: list[str] | None = None) -> None:
             pg_options=args.pg_options,
         ) as base:
             results, skipped = _measure(base, args)
-        report = _report(url, args, results, skipped, seed_note)
+        report = _report(url, args, results, skipped, seed_note, load_at_start)
         slow = [r.name for r in results if not r.ok]
         if slow and server_log is not None:
             log.info("==> collecting the plans of the slow endpoints")
@@ -230,6 +231,7 @@ def _report(
     results: list[Result],
     skipped: list[tuple[str, str]],
     seed_note: str,
+    load_at_start: tuple[float, float, float],
 ) -> str:
     engine = create_engine(url)
     with engine.connect() as conn:
@@ -256,8 +258,9 @@ def _report(
         f"- machine: {os.cpu_count()} CPUs, Python {platform.python_version()},"
         f" PostgreSQL {version}; backend: uvicorn, {args.workers} workers"
         + (f"; PGOPTIONS `{args.pg_options}`" if args.pg_options else ""),
-        f"- load average when the run ended: {' / '.join(f'{x:.1f}' for x in os.getloadavg())}"
-        " (1 / 5 / 15 min; other work on the machine inflates every number)",
+        f"- load average when the measurements started: {_load(load_at_start)}, when the run"
+        f" ended: {_load(os.getloadavg())} (1 / 5 / 15 min; other work on the machine"
+        " inflates every number)",
         f"- benchmark workspace: {args.deals:,} deals, {args.activities:,} seller activities"
         f" (+ system timeline entries); {args.workspaces} other workspaces",
         f"- whole database: {sizes[0]:,} workspaces, {sizes[1]:,} deals, {sizes[2]:,} activities,"
@@ -279,6 +282,10 @@ def _report(
     else:
         lines.append(f"Every measured endpoint is under the {TARGET_P95_MS:.0f} ms p95 target.")
     return "\n".join(lines) + "\n"
+
+
+def _load(averages: tuple[float, float, float]) -> str:
+    return " / ".join(f"{x:.1f}" for x in averages)
 
 
 if __name__ == "__main__":

@@ -4,10 +4,13 @@
 
 For each size, a generated workspace (devtools.generator: 18 months of deals with their
 stage and close-date history and 4 activities per deal) is created once in DATABASE_URL or
-an embedded Postgres in .data/bench (database `vectoros_insight_bench`). Then one run as the
-job does it: the snapshot in SQL, gzipped to the AI core (in-process), the engine, and the
-real SDK + LangChain against the fake Anthropic API on 127.0.0.1 (tests/fakes), whose usage
-is what the SDK reports. Prints a markdown table: tokens, payload size, seconds per step.
+an embedded Postgres in .data/bench-insights (database `vectoros_insight_bench`, a cluster of
+its own). Then one run as the job does it: the snapshot in SQL, gzipped to the AI core
+(in-process), the engine, and the real SDK + LangChain against the fake Anthropic API on
+127.0.0.1 (tests/fakes), whose usage is what the SDK reports. Then the Forecast page's and a
+deal page's requests (GET .../forecast, .../deals/{id}/win-probability) as the backend
+serves them: the forecast trains the win model, the deal score finds it kept. Prints a
+markdown table: tokens, payload size, seconds per step.
 """
 
 import argparse
@@ -28,8 +31,10 @@ from ai_core.config import Settings as AICoreSettings
 from ai_core.insights.router import insight_model
 from ai_core.llm import chat_model
 from backend import db
-from backend.insights import ai_core_client, snapshot
-from backend.models import User, Workspace
+from backend.analytics.periods import Granularity
+from backend.auth.deps import WorkspaceContext
+from backend.insights import ai_core_client, outlook, snapshot
+from backend.models import Role, User, Workspace
 from backend.workspaces import service as workspaces
 from devtools.generator import Spec, add_sellers, analyze, bulk_mode, populate
 from devtools.migrate import ensure_database, upgrade
@@ -54,6 +59,9 @@ class Measured:
     snapshot_seconds: float
     ai_core_seconds: float
     used_ai: bool
+    # The Forecast page's and a deal page's requests, served live by the same engine.
+    forecast_seconds: float
+    deal_score_seconds: float
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -65,7 +73,7 @@ def main(argv: list[str] | None = None) -> None:
     server = None
     url = os.environ.get("DATABASE_URL")
     if not url:
-        server = start_embedded("bench")
+        server = start_embedded("bench-insights")
         url = database_url(server, "vectoros_insight_bench")
     ensure_database(url, recreate=args.fresh and server is not None)
     upgrade(url)
@@ -104,6 +112,15 @@ async def _measure(size: int, fake: FakeAnthropic) -> Measured:
     request = fake.requests[-1]
     assert generated.usage.input_tokens == request.input_tokens
     log.info("==> %s deals: %s input tokens", size, request.input_tokens)
+    ctx = WorkspaceContext(workspace_id, Role.owner, None, None)
+    started = time.perf_counter()
+    async with db.session_factory()() as session:
+        await outlook.simulated_forecast(session, ctx, group_by=Granularity.month)
+    forecast_seconds = time.perf_counter() - started
+    started = time.perf_counter()
+    async with db.session_factory()() as session:
+        await outlook.deal_win_probability(session, ctx, next(iter(built.deal_ids)))
+    deal_score_seconds = time.perf_counter() - started
     return Measured(
         deals=size,
         open_deals=len(built.deal_ids),
@@ -114,6 +131,8 @@ async def _measure(size: int, fake: FakeAnthropic) -> Measured:
         snapshot_seconds=round(snapshot_seconds, 2),
         ai_core_seconds=sent.seconds,
         used_ai=generated.used_ai,
+        forecast_seconds=round(forecast_seconds, 2),
+        deal_score_seconds=round(deal_score_seconds, 2),
     )
 
 
@@ -149,14 +168,15 @@ async def _workspace(size: int) -> uuid.UUID:
 def _table(results: list[Measured]) -> str:
     lines = [
         "| deals | open | Claude input tokens | output tokens | snapshot JSON | gzipped "
-        "| snapshot SQL s | AI core s | used AI |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|:-:|",
+        "| snapshot SQL s | AI core s | used AI | forecast page s | deal score s (model kept) |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|:-:|---:|---:|",
     ]
     for r in results:
         lines.append(
             f"| {r.deals:,} | {r.open_deals:,} | {r.input_tokens:,} | {r.output_tokens:,} "
             f"| {r.payload_bytes / 1e6:.1f} MB | {r.gzip_bytes / 1e6:.1f} MB "
-            f"| {r.snapshot_seconds} | {r.ai_core_seconds} | {'yes' if r.used_ai else 'no'} |"
+            f"| {r.snapshot_seconds} | {r.ai_core_seconds} | {'yes' if r.used_ai else 'no'} "
+            f"| {r.forecast_seconds} | {r.deal_score_seconds} |"
         )
     return "\n".join(lines)
 

@@ -27,6 +27,25 @@ from devtools.pg import database_url, start_embedded  # noqa: E402
 from tests.fakes.anthropic_server import anthropic_server, fake_anthropic  # noqa: E402, F401
 
 
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Refuse to run if pytest-xdist silently stopped honouring `xdist_group`.
+
+    Grouped tests share a build folder or a heavy stack; spread over workers they clobber
+    each other (pytest 9.1 broke the grouping once, see pyproject.toml).
+    """
+    # On a worker, xdist keeps the --dist choice in this flag (its own check reads it too).
+    if not getattr(config.option, "loadgroup", False):
+        return
+    ungrouped = [
+        item.nodeid
+        for item in items
+        if item.get_closest_marker("xdist_group") is not None and "@" not in item.nodeid
+    ]
+    if ungrouped:
+        raise pytest.UsageError(f"xdist_group is not applied (e.g. {ungrouped[0]})")
+
+
 @pytest.fixture(scope="session")
 def database(worker_id: str) -> Iterator[str]:
     server = None

@@ -87,6 +87,7 @@ class Outlook:
 class Forecast:
     as_of: date
     total: Outlook
+    # The months (or the spans asked for) when the period was split; else empty.
     months: tuple[Outlook, ...]
     target: Decimal | None
     # Pipeline over what is left to win; None without a target or once it is met.
@@ -148,20 +149,28 @@ def forecast(
     timing: CloseTiming = CloseTiming(),
     target: Decimal | None = None,
     by_month: bool = False,
+    spans: Sequence[tuple[date, date]] | None = None,
     simulations: int = 10_000,
     seed: int = 0,
     exact_deals: int = 2_000,
 ) -> Forecast:
-    """P10/P50/P90 of closed-won revenue in [start, end], optionally month by month."""
+    """P10/P50/P90 of closed-won revenue in [start, end], optionally month by month.
+
+    `spans` (e.g. quarters) cut the period another way: they must tile [start, end].
+    """
     if end < start:
         raise ValueError("the period ends before it starts")
+    if spans is not None and not _tiles(spans, start, end):
+        raise ValueError("the spans do not tile the period")
     frame = DealFrame.of(deals)
     p_win = frame.stage_probability if win_probabilities is None else win_probabilities
     if len(p_win) != len(frame):
         raise ValueError("win_probabilities needs one value per deal")
     open_ = frame.is_open
     amount, p_win = frame.amount[open_], np.asarray(p_win)[open_]
-    spans = months_between(start, end) if by_month else [(start, end)]
+    split = spans is not None or by_month
+    if spans is None:
+        spans = months_between(start, end) if by_month else [(start, end)]
     pi = p_win[:, None] * close_probabilities(
         frame.days_to_close[open_], as_of=as_of, spans=spans, timing=timing
     )
@@ -192,13 +201,22 @@ def forecast(
     return Forecast(
         as_of=as_of,
         total=total,
-        months=months if by_month else (),
+        months=months if split else (),
         target=target,
         coverage=coverage,
         chance_to_hit_target=chance,
         simulations=simulations,
         seed=seed,
         deals_simulated_individually=min(exact_deals, int((pi.sum(axis=1) > 0).sum())),
+    )
+
+
+def _tiles(spans: Sequence[tuple[date, date]], start: date, end: date) -> bool:
+    if not spans or spans[0][0] != start or spans[-1][1] != end:
+        return False
+    return all(
+        first <= last and (k == 0 or first == spans[k - 1][1] + timedelta(days=1))
+        for k, (first, last) in enumerate(spans)
     )
 
 

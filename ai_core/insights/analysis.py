@@ -86,11 +86,7 @@ class Analysis:
 def analyze(request: GenerateRequest, *, top_k: int) -> Analysis:
     """Score, detect, rank and forecast; keep the `top_k` deals with the most value at risk."""
     started = time.perf_counter()
-    stages = request.stages
-    flows = funnel(_visits(request), [s.id for s in _open_stages(stages)])
-    typical = {flow.stage_id: flow.won_p75_days for flow in flows.stages}
-    deals = _features(request.open_deals, request, typical)
-    closed = _closed(request, typical)
+    flows, deals, closed = prepare(request)
     model = train(closed)
     frame = DealFrame.of(deals)
     probability = model.probabilities(frame)
@@ -130,6 +126,13 @@ def analyze(request: GenerateRequest, *, top_k: int) -> Analysis:
         request, frame, probability, signals, ranked, outlook, flows, model, top
     )
     return Analysis(request.as_of, deal_candidates, forecast_candidate, summary, stats)
+
+
+def prepare(request: GenerateRequest) -> tuple[Funnel, list[DealFeatures], list[ClosedDeal]]:
+    """The funnel, the open deals and the closed deals for training, as the engine takes them."""
+    flows = funnel(_visits(request), [s.id for s in _open_stages(request.stages)])
+    typical = {flow.stage_id: flow.won_p75_days for flow in flows.stages}
+    return flows, _features(request.open_deals, request, typical), _closed(request, typical)
 
 
 def _open_stages(stages: list[Stage]) -> list[Stage]:

@@ -1,3 +1,4 @@
+import asyncio
 import re
 import zlib
 from collections.abc import Callable, Coroutine
@@ -8,13 +9,14 @@ from fastapi.routing import APIRoute
 from langchain_anthropic import ChatAnthropic
 
 from ai_core.auth import require_service_token
-from ai_core.insights import service
+from ai_core.insights import outlook, service
 from ai_core.insights.config import insight_settings
+from ai_core.insights.outlook_schemas import ForecastRequest, ForecastResponse, ScoreResponse
 from ai_core.insights.schemas import GenerateRequest, GenerateResponse
 from ai_core.llm import chat_model
 
-# The snapshot route, which gets insight_settings.max_request_bytes instead of the app's limit.
-GENERATE_PATH = re.compile(r"^/v1/insights/generate/?$")
+# The routes taking a snapshot get insight_settings.max_request_bytes, not the app's limit.
+SNAPSHOT_PATHS = re.compile(r"^/v1/insights/(generate|forecast|score)/?$")
 
 
 class GzipRequest(Request):
@@ -63,6 +65,18 @@ async def generate_insights(
 ) -> GenerateResponse:
     """Analyse a workspace snapshot and write its top insights (gzip bodies welcome)."""
     return await service.generate(body, model=model, settings=insight_settings)
+
+
+@router.post("/forecast", response_model=ForecastResponse)
+async def simulate_forecast(body: ForecastRequest) -> ForecastResponse:
+    """P10/P50/P90 of won revenue for the period and each span, with the weighted pipeline."""
+    return await asyncio.to_thread(outlook.simulate, body)
+
+
+@router.post("/score", response_model=ScoreResponse)
+async def score_deals(body: GenerateRequest) -> ScoreResponse:
+    """Win probability and top factors of the snapshot's open deals, and the model's status."""
+    return await asyncio.to_thread(outlook.score, body)
 
 
 def _gunzip(data: bytes, limit: int) -> bytes:

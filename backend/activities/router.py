@@ -40,7 +40,7 @@ async def list_activities(
     cursor: Cursor = None,
     limit: Limit = 50,
 ) -> Page[ActivityRead]:
-    """The workspace-wide activity feed, newest first."""
+    """The workspace-wide activity feed, newest first; `total` counts at most 10,000 entries."""
     return await service.feed(session, ctx, filters, cursor=cursor, limit=limit)
 
 

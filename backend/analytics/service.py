@@ -5,12 +5,14 @@ periods, rounds money to cents and turns counts into rates.
 """
 
 import uuid
+from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from backend.analytics.outcomes import Outcomes, combine
 from backend.analytics.periods import (
     WINDOW_MONTHS,
     Granularity,
@@ -22,7 +24,7 @@ from backend.analytics.periods import (
     resolve_range,
     today_utc,
 )
-from backend.analytics.repository import AnalyticsRepository, Outcomes, Sums, Won
+from backend.analytics.repository import AnalyticsRepository, Sums, Won
 from backend.analytics.schemas import (
     ConversionReport,
     DealSums,
@@ -142,36 +144,42 @@ async def performance(
     default_start = add_months(this_period, group_by.months - WINDOW_MONTHS)
     start, end = resolve_range(start, end, default_start=default_start)
     repository = AnalyticsRepository(session)
-    outcomes = await repository.closed_outcomes(
+    cells = await repository.closed_outcomes(
         ctx.workspace_id,
         start=day_start(start),
         end=day_start(end + timedelta(days=1)),
         granularity=group_by,
         owner_id=owner_id,
     )
-    owner_ids = {o.owner_id for o in outcomes if not o.all_owners and o.owner_id is not None}
-    names = await repository.owner_names(ctx.workspace_id, owner_ids)
+    names = await repository.owner_names(
+        ctx.workspace_id, {c.owner_id for c in cells if c.owner_id is not None}
+    )
 
-    def per_owner(cells: list[Outcomes]) -> list[OwnerPerformance]:
-        ranked = sorted(cells, key=lambda o: (-o.won_amount, -o.won_count, str(o.owner_id)))
+    def per_owner(outcomes: dict[uuid.UUID | None, Outcomes]) -> list[OwnerPerformance]:
+        ranked = sorted(
+            outcomes.items(), key=lambda o: (-o[1].won_amount, -o[1].won_count, str(o[0]))
+        )
         return [
             OwnerPerformance(
-                owner_id=o.owner_id,
-                owner_name=names.get(o.owner_id) if o.owner_id else None,
+                owner_id=owner,
+                owner_name=names.get(owner) if owner else None,
                 **_metrics(o).model_dump(),
             )
-            for o in ranked
+            for owner, o in ranked
         ]
 
-    totals = next((o for o in outcomes if o.all_periods and o.all_owners), None)
-    by_period = {o.period: o for o in outcomes if not o.all_periods and o.all_owners}
+    by_period: dict[date, dict[uuid.UUID | None, Outcomes]] = defaultdict(dict)
+    by_owner: dict[uuid.UUID | None, list[Outcomes]] = defaultdict(list)
+    for cell in cells:
+        by_period[cell.period][cell.owner_id] = cell.outcomes
+        by_owner[cell.owner_id].append(cell.outcomes)
     periods = [
         PeriodPerformance(
             label=p.label,
             start=p.start,
             end=p.end,
-            owners=per_owner([o for o in outcomes if o.period == p.key and not o.all_owners]),
-            **_metrics(by_period.get(p.key)).model_dump(),
+            owners=per_owner(by_period[p.key]),
+            **_metrics(combine(by_period[p.key].values())).model_dump(),
         )
         for p in periods_between(start, end, group_by)
     ]
@@ -181,8 +189,8 @@ async def performance(
         end=end,
         owner_id=owner_id,
         periods=periods,
-        owners=per_owner([o for o in outcomes if o.all_periods and not o.all_owners]),
-        totals=_metrics(totals),
+        owners=per_owner({owner: combine(parts) for owner, parts in by_owner.items()}),
+        totals=_metrics(combine(c.outcomes for c in cells)),
     )
 
 
@@ -265,16 +273,7 @@ def _deal_sums(sums: Sums) -> DealSums:
     )
 
 
-def _metrics(outcomes: Outcomes | None) -> PerformanceMetrics:
-    if outcomes is None:
-        return PerformanceMetrics(
-            won_count=0,
-            lost_count=0,
-            win_rate=None,
-            won_amount=money(Decimal(0)),
-            average_won_amount=None,
-            median_cycle_days=None,
-        )
+def _metrics(outcomes: Outcomes) -> PerformanceMetrics:
     won = outcomes.won_count
     return PerformanceMetrics(
         won_count=won,

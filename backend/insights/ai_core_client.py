@@ -8,7 +8,7 @@ import json
 import time
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
 import structlog
@@ -31,6 +31,9 @@ def use_transport(transport: httpx.AsyncBaseTransport | None) -> None:
     """Send requests through `transport` instead of the network (None: back to the network)."""
     global _transport
     _transport = transport
+
+
+M = TypeVar("M", bound=BaseModel)
 
 
 class AICoreError(Exception):
@@ -76,6 +79,11 @@ class Sent:
 
 async def generate_insights(payload: dict[str, Any]) -> tuple[Generated, Sent]:
     """POST the snapshot to the AI core with the service token; its validated answer."""
+    return await post_snapshot(GENERATE_PATH, payload, Generated)
+
+
+async def post_snapshot(path: str, payload: dict[str, Any], answer: type[M]) -> tuple[M, Sent]:
+    """POST a snapshot, gzipped, to one of the AI core's snapshot routes; the validated answer."""
     raw = json.dumps(payload, separators=(",", ":"), ensure_ascii=False).encode()
     body = gzip.compress(raw, compresslevel=5)
     headers = {
@@ -88,17 +96,17 @@ async def generate_insights(payload: dict[str, Any]) -> tuple[Generated, Sent]:
         async with httpx.AsyncClient(
             base_url=settings.ai_core_url, transport=_transport, timeout=TIMEOUT
         ) as http:
-            response = await http.post(GENERATE_PATH, content=body, headers=headers)
+            response = await http.post(path, content=body, headers=headers)
     except httpx.HTTPError as exc:
         raise AICoreError(f"The AI core is not reachable: {type(exc).__name__}: {exc}") from exc
     sent = Sent(len(raw), len(body), round(time.perf_counter() - started, 3))
-    log.info("ai_core_insights", status=response.status_code, **sent.__dict__)
+    log.info("ai_core_snapshot", path=path, status=response.status_code, **sent.__dict__)
     if response.status_code != 200:
         raise AICoreError(
             f"The AI core answered {response.status_code}: {_error_message(response)}"
         )
     try:
-        return Generated.model_validate_json(response.content), sent
+        return answer.model_validate_json(response.content), sent
     except ValidationError as exc:
         raise AICoreError(f"The AI core's answer is not valid: {exc.error_count()} errors") from exc
 

@@ -6,7 +6,7 @@ queued or running, asking again returns that run instead of queueing a second on
 """
 
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -17,6 +17,8 @@ from backend.insights.settings import generation_settings
 from backend.models import InsightRun, RunStatus
 from backend.worker.app import defer
 from backend.worker.insight_tasks import generate_insights
+
+WEEKLY_RUN_WEEKDAY = 0  # Monday
 
 
 class Trigger(StrEnum):
@@ -48,11 +50,15 @@ async def start_run(
     return run
 
 
-async def schedule_all() -> int:
-    """Queue a scheduled run for every workspace with open deals; how many were queued."""
+async def schedule_all(today: date | None = None) -> int:
+    """Queue a scheduled run for every workspace due one today; how many were queued.
+
+    Daily workspaces are due every day, weekly ones on Mondays, those set to off never.
+    """
+    weekly_day = (today or datetime.now(UTC).date()).weekday() == WEEKLY_RUN_WEEKDAY
     async with session_factory()() as session:
         queued = 0
-        for workspace_id in await RunRepository(session).workspaces_with_open_deals():
+        for workspace_id in await RunRepository(session).workspaces_due(weekly_day=weekly_day):
             run = await start_run(session, workspace_id, trigger=Trigger.schedule)
             queued += run.trigger == Trigger.schedule and run.status == RunStatus.queued
         await session.commit()

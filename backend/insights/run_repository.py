@@ -3,10 +3,18 @@
 import uuid
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from backend.models import Deal, InsightRun, PipelineStage, RunStatus, StageKind
+from backend.models import (
+    Deal,
+    InsightRun,
+    InsightSchedule,
+    PipelineStage,
+    RunStatus,
+    StageKind,
+    WorkspacePreference,
+)
 
 ACTIVE = (RunStatus.queued, RunStatus.running)
 
@@ -43,15 +51,22 @@ class RunRepository:
             .limit(1)
         )
 
-    async def workspaces_with_open_deals(self) -> list[uuid.UUID]:
-        """Every workspace with at least one open, unarchived deal (the scheduler's list)."""
+    async def workspaces_due(self, *, weekly_day: bool) -> list[uuid.UUID]:
+        """Workspaces with an open, unarchived deal whose insight schedule is due today.
+
+        No preference row means the default, daily; weekly ones are due on `weekly_day`.
+        """
+        due = [InsightSchedule.daily.value] + ([InsightSchedule.weekly.value] if weekly_day else [])
+        schedule = func.coalesce(WorkspacePreference.insight_schedule, InsightSchedule.daily.value)
         rows = await self.session.scalars(
             select(Deal.workspace_id)
             .join(PipelineStage, PipelineStage.id == Deal.stage_id)
+            .outerjoin(WorkspacePreference, WorkspacePreference.workspace_id == Deal.workspace_id)
             .where(
                 PipelineStage.workspace_id == Deal.workspace_id,
                 PipelineStage.kind == StageKind.open,
                 Deal.archived_at.is_(None),
+                schedule.in_(due),
             )
             .distinct()
             .order_by(Deal.workspace_id)

@@ -6,7 +6,7 @@ Titles are cut to `MAX_TITLE` characters: they only label the few deals Claude s
 """
 
 import uuid
-from collections import Counter
+from collections import Counter, OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -23,6 +23,11 @@ DAY_DECIMALS = 4  # ~9 seconds
 TRAINING_DAYS = 730
 MAX_TRAINING_DEALS = 20_000
 SLIP_HISTORY_DAYS = 365
+# Closed-deal rows kept for the forecast and deal pages (up to 20,000 rows each): reading
+# them is most of a page's time in a large workspace, and they rarely change.
+KEPT_TRAINING_SETS = 4
+
+_training_rows: OrderedDict[tuple[Any, ...], list[Row[Any]]] = OrderedDict()
 
 
 @dataclass(frozen=True)
@@ -48,20 +53,38 @@ def quarter_of(day: date) -> Period:
 
 
 async def build(
-    session: AsyncSession, workspace_id: uuid.UUID, *, run_id: uuid.UUID | None, as_of: datetime
+    session: AsyncSession,
+    workspace_id: uuid.UUID,
+    *,
+    run_id: uuid.UUID | None,
+    as_of: datetime,
+    period: Period | None = None,
+    deal_id: uuid.UUID | None = None,
+    with_funnel: bool = True,
+    reuse_training: bool = False,
 ) -> Snapshot:
-    """Everything the engine needs about the workspace on `as_of`, in a few set-based queries."""
+    """Everything the engine needs about the workspace on `as_of`, in a few set-based queries.
+
+    `period` is the forecast's (default: the quarter of `as_of`); with `deal_id`, that deal
+    is the only open deal sent (to score it), the closed deals still all train the model.
+    Without `with_funnel`, stage visits and owner activity (the funnel's and the risk
+    signals' inputs, a third of a million rows at 100,000 deals) are left out: the win model
+    and the forecast do not use them. With `reuse_training`, the closed deals read for the
+    same workspace, day, stages and closed-deal version (count, last change) are reused.
+    """
     snapshots = SnapshotRepository(session)
     stages = await snapshots.stages(workspace_id)
     stage_index = {s.id: k for k, s in enumerate(stages)}
     training_since = as_of - timedelta(days=TRAINING_DAYS)
-    open_rows = await snapshots.open_deals(workspace_id, as_of)
-    closed_rows = await snapshots.closed_deals(
-        workspace_id, as_of, since=training_since, limit=MAX_TRAINING_DEALS
+    open_rows = await snapshots.open_deals(workspace_id, as_of, deal_id=deal_id)
+    closed_rows = await _closed_rows(snapshots, workspace_id, as_of, stages, reuse=reuse_training)
+    visits = (
+        await snapshots.stage_visits(workspace_id, as_of, since=training_since)
+        if with_funnel
+        else []
     )
-    visits = await snapshots.stage_visits(workspace_id, as_of, since=training_since)
-    owner_rows = await snapshots.owner_activity(workspace_id, as_of)
-    period = quarter_of(as_of.date())
+    owner_rows = await snapshots.owner_activity(workspace_id, as_of) if with_funnel else []
+    period = period or quarter_of(as_of.date())
     won = await snapshots.won_between(workspace_id, period.start, period.end)
     slips = await snapshots.slip_days(
         workspace_id, as_of, since=as_of - timedelta(days=SLIP_HISTORY_DAYS)
@@ -111,6 +134,31 @@ async def build(
         "slip_days": slips,
     }
     return Snapshot(payload, frozenset(r.id for r in open_rows))
+
+
+async def _closed_rows(
+    snapshots: SnapshotRepository,
+    workspace_id: uuid.UUID,
+    as_of: datetime,
+    stages: list[PipelineStage],
+    *,
+    reuse: bool,
+) -> list[Row[Any]]:
+    since = as_of - timedelta(days=TRAINING_DAYS)
+    if not reuse:
+        return await snapshots.closed_deals(
+            workspace_id, as_of, since=since, limit=MAX_TRAINING_DEALS
+        )
+    version = await snapshots.closed_version(workspace_id)
+    key = (workspace_id, as_of.date(), tuple(s.id for s in stages), *version)
+    if key in _training_rows:
+        _training_rows.move_to_end(key)
+        return _training_rows[key]
+    rows = await snapshots.closed_deals(workspace_id, as_of, since=since, limit=MAX_TRAINING_DEALS)
+    _training_rows[key] = rows
+    while len(_training_rows) > KEPT_TRAINING_SETS:
+        _training_rows.popitem(last=False)
+    return rows
 
 
 def _stage(stage: PipelineStage) -> dict[str, Any]:

@@ -90,8 +90,10 @@ class SnapshotRepository:
         )
         return list(rows.all())
 
-    async def open_deals(self, workspace_id: uuid.UUID, as_of: datetime) -> list[Row[Any]]:
-        """Each open deal's features: timing, activity by type and window, pushes, size."""
+    async def open_deals(
+        self, workspace_id: uuid.UUID, as_of: datetime, *, deal_id: uuid.UUID | None = None
+    ) -> list[Row[Any]]:
+        """Each open deal's features (or just `deal_id`'s): timing, activity, pushes, size."""
         now = literal(as_of, DateTime(timezone=True))
         done = _done(Activity.occurred_at <= as_of)
         counts = [
@@ -139,7 +141,26 @@ class SnapshotRepository:
             .where(PipelineStage.kind == StageKind.open)
             .order_by(Deal.id)
         )
+        if deal_id is not None:
+            query = query.where(Deal.id == deal_id)
         return list((await self.session.execute(query)).all())
+
+    async def closed_version(self, workspace_id: uuid.UUID) -> tuple[int, datetime | None]:
+        """How many closed deals there are and when one last changed: what training reads."""
+        query = (
+            select(func.count(), func.max(Deal.updated_at))
+            .join(
+                PipelineStage,
+                and_(PipelineStage.id == Deal.stage_id, PipelineStage.workspace_id == workspace_id),
+            )
+            .where(
+                Deal.workspace_id == workspace_id,
+                Deal.archived_at.is_(None),
+                PipelineStage.kind != StageKind.open,
+            )
+        )
+        count, changed = (await self.session.execute(query)).one()
+        return int(count), changed
 
     async def closed_deals(
         self, workspace_id: uuid.UUID, as_of: datetime, *, since: datetime, limit: int

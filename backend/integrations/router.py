@@ -4,10 +4,13 @@ from fastapi import APIRouter, status
 
 from backend.auth.deps import WorkspaceAdmin, WorkspaceViewer
 from backend.db import SessionDep
+from backend.hubspot.router import router as hubspot_router
 from backend.integrations import service
 from backend.integrations.schemas import IntegrationCreate, IntegrationRead, IntegrationUpdate
 
 router = APIRouter(prefix="/api/v1/workspaces/{workspace_id}/integrations", tags=["integrations"])
+# First, so `/hubspot` is not taken for an `{integration_id}`.
+router.include_router(hubspot_router)
 
 
 @router.get("", response_model=list[IntegrationRead])

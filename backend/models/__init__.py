@@ -4,7 +4,7 @@ from backend.models.activity import Activity
 from backend.models.base import Base
 from backend.models.conversation import ChatMessage, ChatRole, Conversation
 from backend.models.csv_import import CsvImport
-from backend.models.deal import Deal, DealCloseDateChange, DealStageChange
+from backend.models.deal import Deal, DealCloseDateChange, DealStageChange, DealStageStay
 from backend.models.enums import (
     ActivityType,
     ChangeSource,
@@ -18,13 +18,16 @@ from backend.models.enums import (
     StageKind,
     SystemEvent,
 )
+from backend.models.hubspot_sync import HubspotSyncRun
 from backend.models.insight import Insight, InsightRun
 from backend.models.integration import Integration
+from backend.models.notion import NotionPage, NotionSyncRun
 from backend.models.pipeline import PipelineStage
 from backend.models.token import ApiKey, RateLimitBucket, RefreshToken
 from backend.models.user import User
 from backend.models.webhook_event import HubspotPropertyVersion, WebhookEvent
 from backend.models.workspace import Membership, Role, Workspace
+from backend.models.workspace_preference import InsightSchedule, WorkspacePreference
 
 __all__ = [
     "Activity",
@@ -40,9 +43,12 @@ __all__ = [
     "DealCloseDateChange",
     "DealSource",
     "DealStageChange",
+    "DealStageStay",
     "HubspotPropertyVersion",
+    "HubspotSyncRun",
     "Insight",
     "InsightPriority",
+    "InsightSchedule",
     "InsightRun",
     "InsightStatus",
     "InsightType",
@@ -50,6 +56,8 @@ __all__ = [
     "IntegrationStatus",
     "IntegrationType",
     "Membership",
+    "NotionPage",
+    "NotionSyncRun",
     "PipelineStage",
     "RateLimitBucket",
     "RefreshToken",
@@ -60,4 +68,5 @@ __all__ = [
     "User",
     "WebhookEvent",
     "Workspace",
+    "WorkspacePreference",
 ]

@@ -25,3 +25,7 @@ class Integration(UUIDPrimaryKey, Timestamps, Base):
     credentials_encrypted: Mapped[str | None] = mapped_column(Text)
     last_synced_at: Mapped[datetime | None]
     last_error: Mapped[str | None] = mapped_column(Text)
+    # Where an interrupted sync resumes (phase and page cursor); null when none is under way.
+    sync_checkpoint: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
+    # The next incremental sync asks for records changed since this instant.
+    sync_watermark: Mapped[datetime | None]

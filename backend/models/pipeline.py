@@ -1,7 +1,7 @@
 import uuid
 from decimal import Decimal
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, Numeric, String
+from sqlalchemy import CheckConstraint, ForeignKey, Index, Numeric, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from backend.models.base import Base, Timestamps, UUIDPrimaryKey
@@ -15,6 +15,14 @@ class PipelineStage(UUIDPrimaryKey, Timestamps, Base):
     __table_args__ = (
         Index("ix_pipeline_stage_workspace_position", "workspace_id", "position"),
         Index("uq_pipeline_stage_workspace_name", "workspace_id", "name", unique=True),
+        # The CRM's stage id (HubSpot's `dealstage` value): one of our stages per CRM stage.
+        Index(
+            "uq_pipeline_stage_workspace_external_id",
+            "workspace_id",
+            "external_id",
+            unique=True,
+            postgresql_where=text("external_id is not null"),
+        ),
         CheckConstraint("probability >= 0 and probability <= 100", name="probability_range"),
         CheckConstraint("rotting_days is null or rotting_days > 0", name="rotting_days_positive"),
     )

@@ -3,9 +3,9 @@
 Idempotent and order-tolerant: each event is handled once (its row's status), and every
 property keeps the `occurredAt` of the change it holds (`hubspot_property_version`), so a
 late, older event never overwrites a newer value. Deletion and restore share one version,
-so whichever happened last wins. Fetching a deal from HubSpot's API is the backfill's job:
-here a deal first heard of through a change starts as "HubSpot deal <id>" and the changes
-fill it in.
+so whichever happened last wins. A deal first heard of through a change starts as
+"HubSpot deal <id>", the changes fill it in, and an incremental sync is queued to fetch
+the rest of it from HubSpot's API.
 """
 
 import uuid
@@ -30,6 +30,8 @@ from kit.errors import AppError
 log = structlog.get_logger(__name__)
 
 ARCHIVED = "archived"  # the pseudo-property deletion, restore and merge version
+# Events applied per transaction: fewer commits, and a short enough lock on the batch.
+BATCH_SIZE = 50
 
 
 @dataclass(frozen=True)
@@ -49,19 +51,23 @@ class Event:
 
 
 async def run(*, workspace_id: uuid.UUID) -> int:
-    """Handle every pending event of the workspace, each in its own transaction."""
+    """Handle every pending event of the workspace, oldest first, a batch per transaction.
+
+    Each event runs in its own savepoint, so a refused one does not undo the others; a
+    crash loses at most the uncommitted batch, whose events are then still pending.
+    """
     handled = 0
     while True:
         async with session_factory()() as session:
-            row = await WebhookEventRepository(session).next_pending(workspace_id)
-            if row is None:
+            events = WebhookEventRepository(session)
+            rows = await events.next_pending(workspace_id, limit=BATCH_SIZE)
+            if not rows:
                 return handled
-            status, error = await _handle(session, _event(row))
-            await WebhookEventRepository(session).finish(
-                row.id, status=status, error=error, at=datetime.now(UTC)
-            )
+            for row in rows:
+                status, error = await _handle(session, _event(row))
+                await events.finish(row.id, status=status, error=error, at=datetime.now(UTC))
             await session.commit()
-            handled += 1
+            handled += len(rows)
 
 
 async def _handle(session: AsyncSession, event: Event) -> tuple[str, str | None]:
@@ -156,7 +162,7 @@ async def _deal(session: AsyncSession, event: Event, changes: dict[str, Any]) ->
     deal = await _existing(session, event.workspace_id, event.object_id)
     if deal is not None:
         return deal, False
-    return await deals.upsert_by_external_id(
+    result = await deals.upsert_by_external_id(
         session,
         workspace_id=event.workspace_id,
         source=DealSource.hubspot,
@@ -166,6 +172,23 @@ async def _deal(session: AsyncSession, event: Event, changes: dict[str, Any]) ->
         change_source=ChangeSource.hubspot,
         occurred_at=event.occurred_at,
     )
+    await _fetch_soon(session, event.workspace_id)
+    return result
+
+
+async def _fetch_soon(session: AsyncSession, workspace_id: uuid.UUID) -> None:
+    """A deal first heard of through an event: let an incremental sync fetch all of it.
+
+    Only once the workspace has synced (a backfill still under way will bring the deal).
+    """
+    from backend.hubspot import service as sync_service  # it imports the worker's tasks
+
+    integration = await HubspotRepository(session).integration(workspace_id)
+    if integration is None or integration.sync_watermark is None:
+        return
+    if integration.credentials_encrypted is None:
+        return
+    await sync_service.start_run(session, integration, kind="incremental", trigger="webhook")
 
 
 async def _existing(session: AsyncSession, workspace_id: uuid.UUID, object_id: int) -> Deal | None:

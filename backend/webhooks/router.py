@@ -1,10 +1,13 @@
 import time
 
 from fastapi import APIRouter, Request, Response, status
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.config import settings
 from backend.db import SessionDep
+from backend.hubspot import credentials
 from backend.webhooks import hubspot_signature, service
+from backend.webhooks.repository import HubspotRepository
 from backend.webhooks.schemas import MalformedBody, parse_events
 from kit.errors import BadRequest, Unauthorized
 
@@ -16,16 +19,10 @@ async def hubspot_webhook(request: Request, session: SessionDep) -> Response:
     """HubSpot's event deliveries: signature checked, each event stored once, processed later."""
     body = await request.body()
     try:
-        hubspot_signature.verify(
-            request.headers,
-            client_secret=settings.hubspot_client_secret,
-            method=request.method,
-            uri=_uri_as_called(request),
-            body=body,
-            now_ms=int(time.time() * 1000),
-        )
+        _verify(request, body, settings.hubspot_client_secret)
     except hubspot_signature.InvalidSignature as exc:
-        raise Unauthorized(str(exc), code="invalid_signature") from exc
+        if not await _signed_by_portals_private_app(session, request, body):
+            raise Unauthorized(str(exc), code="invalid_signature") from exc
     try:
         events = parse_events(body)
     except MalformedBody as exc:
@@ -35,6 +32,43 @@ async def hubspot_webhook(request: Request, session: SessionDep) -> Response:
     # a 5xx, which HubSpot retries.
     await session.commit()
     return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+def _verify(request: Request, body: bytes, secret: str) -> None:
+    hubspot_signature.verify(
+        request.headers,
+        client_secret=secret,
+        method=request.method,
+        uri=_uri_as_called(request),
+        body=body,
+        now_ms=int(time.time() * 1000),
+    )
+
+
+async def _signed_by_portals_private_app(
+    session: AsyncSession, request: Request, body: bytes
+) -> bool:
+    """Whether a private app, connected with its own secret, signed this portal's batch.
+
+    The body is read before it is trusted only to learn which portal's secret to try.
+    """
+    try:
+        portals = {event.portal_id for event, _ in parse_events(body)}
+    except MalformedBody:
+        return False
+    if len(portals) != 1:
+        return False
+    integration = (await HubspotRepository(session).integrations_by_portal(portals)).get(
+        portals.pop()
+    )
+    secret = credentials.webhook_secret(integration) if integration else None
+    if not secret:
+        return False
+    try:
+        _verify(request, body, secret)
+    except hubspot_signature.InvalidSignature:
+        return False
+    return True
 
 
 def _uri_as_called(request: Request) -> str:

@@ -35,6 +35,7 @@ app = App(
         "backend.worker.tasks",
         "backend.worker.hubspot_tasks",
         "backend.worker.insight_tasks",
+        "backend.worker.notion_tasks",
     ],
 )
 

@@ -7,6 +7,7 @@ import reflex as rx
 ACCENT = "indigo"
 SIDEBAR_WIDTH = "16rem"
 CONTENT_MAX_WIDTH = "60rem"
+WIDE_CONTENT_MAX_WIDTH = "90rem"
 
 # Reflex responsive lists follow the breakpoints [0, 30em, 48em, ...]: 48em is the 768px switch.
 DESKTOP_ONLY = ["none", "none", "flex"]
@@ -21,7 +22,11 @@ FONT_STACK = (
 # One line, cut with an ellipsis (Reflex's Text has no `truncate` prop).
 TRUNCATE = {"white_space": "nowrap", "overflow": "hidden", "text_overflow": "ellipsis"}
 
-theme = rx.theme(appearance="light", accent_color=ACCENT, gray_color="slate", radius="medium")
+# "inherit" follows the color mode (the user's toggle, else the system's): light and dark.
+theme = rx.theme(appearance="inherit", accent_color=ACCENT, gray_color="slate", radius="medium")
+
+# Keyframes and motion classes live in assets/motion.css (reduced-motion aware).
+STYLESHEETS = ["/motion.css"]
 
 base_style: dict[Any, Any] = {
     "font_family": FONT_STACK,

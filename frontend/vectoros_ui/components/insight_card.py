@@ -133,6 +133,8 @@ def insight_card(card: ObjectVar[InsightCard]) -> rx.Component:
             width="100%",
         ),
         width="100%",
+        # Keyed by id: a live update reorders the list, and a card's open menu must not jump.
+        key=card.id,
         data_testid="insight-card",
         data_status=card.status,
     )

@@ -23,19 +23,29 @@ NAV = [
 
 
 def app_shell(
-    active: str, *content: rx.Component, on_workspace_change: EventHandler | None = None
+    active: str,
+    *content: rx.Component,
+    on_workspace_change: EventHandler | None = None,
+    wide: bool = False,
 ) -> rx.Component:
-    """Wrap a signed-in page; `active` is the NAV key of the page."""
+    """Wrap a signed-in page; `active` is the NAV key of the page; `wide` for dashboards."""
     return rx.cond(
         SessionState.signed_in,
         rx.box(
             _sidebar(active, on_workspace_change),
             _top_bar(on_workspace_change),
             rx.box(
-                rx.box(*content, max_width=styles.CONTENT_MAX_WIDTH, margin_x="auto"),
+                rx.box(
+                    *content,
+                    max_width=styles.WIDE_CONTENT_MAX_WIDTH if wide else styles.CONTENT_MAX_WIDTH,
+                    margin_x="auto",
+                ),
                 margin_left=["0", "0", styles.SIDEBAR_WIDTH],
                 padding=styles.PAGE_PADDING,
                 min_height="100vh",
+                # Nothing may push the page sideways on a phone: wide children scroll inside.
+                min_width="0",
+                overflow_x="clip",
             ),
             create_workspace_dialog(),
             chat_panel(),
@@ -104,6 +114,13 @@ def _user_card() -> rx.Component:
             min_width="0",
             flex="1",
         ),
+        rx.color_mode.button(
+            variant="ghost",
+            color_scheme="gray",
+            size="2",
+            aria_label="Switch light or dark mode",
+            data_testid="color-mode-toggle",
+        ),
         rx.tooltip(
             rx.icon_button(
                 rx.icon("log_out", size=16),
@@ -166,6 +183,9 @@ def _top_bar(on_workspace_change: EventHandler | None) -> rx.Component:
             data_testid="top-bar-workspace",
         ),
         rx.spacer(),
+        rx.color_mode.button(
+            variant="ghost", color_scheme="gray", size="2", aria_label="Switch light or dark mode"
+        ),
         rx.menu.root(
             rx.menu.trigger(
                 rx.icon_button(

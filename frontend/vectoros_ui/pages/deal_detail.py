@@ -10,6 +10,7 @@ from vectoros_ui.components.layout import app_shell
 from vectoros_ui.components.options import stage_item
 from vectoros_ui.components.stage_history import stage_history
 from vectoros_ui.components.timeline import timeline
+from vectoros_ui.components.win_probability import win_probability_card
 from vectoros_ui.states.deal_detail import DealDetailState
 from vectoros_ui.states.deal_form import DealFormState
 
@@ -202,6 +203,7 @@ def _deal() -> rx.Component:
         notice_callout(State.notice, "deal-notice"),
         error_callout(State.error, "deal-error"),
         _facts(),
+        win_probability_card(),
         rx.flex(
             rx.box(
                 _section(

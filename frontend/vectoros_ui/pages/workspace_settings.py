@@ -1,11 +1,11 @@
-"""/settings : Settings -> Workspace (name and members)."""
+"""/settings : Settings -> Workspace (name, members and their roles)."""
 
 import reflex as rx
 from reflex.vars import ObjectVar
 
 from vectoros_ui.components.feedback import error_callout, notice_callout
 from vectoros_ui.components.forms import labelled
-from vectoros_ui.components.layout import app_shell
+from vectoros_ui.components.settings_nav import section, settings_page
 from vectoros_ui.states.session import SessionState
 from vectoros_ui.states.workspace_settings import (
     INVITE_EMAIL_ID,
@@ -15,20 +15,6 @@ from vectoros_ui.states.workspace_settings import (
 )
 
 State = WorkspaceSettingsState
-
-
-def _section(title: str, description: str, *children: rx.Component) -> rx.Component:
-    return rx.card(
-        rx.vstack(
-            rx.heading(title, size="4"),
-            rx.text(description, size="2", color_scheme="gray"),
-            *children,
-            spacing="4",
-            width="100%",
-        ),
-        size="3",
-        width="100%",
-    )
 
 
 def _rename_form() -> rx.Component:
@@ -216,39 +202,20 @@ def _members_table() -> rx.Component:
     )
 
 
-def _settings() -> rx.Component:
-    return rx.vstack(
-        rx.vstack(
-            rx.text("Settings", size="2", color_scheme="gray", weight="medium"),
-            rx.heading("Workspace", size="7", data_testid="settings-title"),
-            spacing="1",
-        ),
+def workspace_settings() -> rx.Component:
+    return settings_page(
+        "workspace",
+        "Workspace",
         notice_callout(State.notice, "settings-notice"),
         error_callout(State.error, "settings-error"),
-        _section("General", "The name everyone in this workspace sees.", _rename_form()),
-        _section(
+        section("General", "The name everyone in this workspace sees.", _rename_form()),
+        section(
             "Members",
-            "People who can see this workspace. Invite colleagues once they have an account.",
+            "People who can see this workspace. Invite colleagues once they have an account; "
+            "their role decides what they may change.",
             rx.cond(SessionState.can_manage, _invite_form()),
             error_callout(State.invite_error, "invite-error"),
             _members_table(),
-        ),
-        spacing="5",
-        width="100%",
-    )
-
-
-def workspace_settings() -> rx.Component:
-    return app_shell(
-        "settings",
-        rx.cond(
-            SessionState.has_workspaces,
-            _settings(),
-            rx.callout(
-                "Create a workspace first; its settings will appear here.",
-                icon="building_2",
-                data_testid="settings-no-workspace",
-            ),
         ),
         on_workspace_change=WorkspaceSettingsState.load,
     )

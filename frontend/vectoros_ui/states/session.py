@@ -3,6 +3,7 @@
 import dataclasses
 from typing import Any
 
+import httpx
 import reflex as rx
 
 from vectoros_ui import api
@@ -60,18 +61,29 @@ class SessionState(rx.State):
         parts = self.user_name.split()
         return "".join(p[0] for p in parts[:2]).upper() or "?"
 
-    async def _api(self, method: str, path: str, json: dict[str, Any] | None = None) -> Any:
+    async def _api(
+        self,
+        method: str,
+        path: str,
+        json: dict[str, Any] | None = None,
+        *,
+        timeout: httpx.Timeout = api.TIMEOUT,
+    ) -> Any:
         """Call the backend as the signed-in user, refreshing the access token once on a 401."""
         if not self._refresh_token:
             raise SessionExpired()
         try:
-            return await api.call(method, path, token=self._access_token, json=json)
+            return await api.call(
+                method, path, token=self._access_token, json=json, timeout=timeout
+            )
         except ApiError as exc:
             if exc.status != 401:
                 raise
         await self._refresh()
         try:
-            return await api.call(method, path, token=self._access_token, json=json)
+            return await api.call(
+                method, path, token=self._access_token, json=json, timeout=timeout
+            )
         except ApiError as exc:
             if exc.status == 401:
                 self._forget()

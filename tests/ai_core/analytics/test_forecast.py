@@ -156,3 +156,18 @@ def test_months_between_cuts_at_month_ends():
 def test_a_period_ending_before_it_starts_is_refused():
     with pytest.raises(ValueError):
         forecast([], as_of=AS_OF, start=Q4[1], end=Q4[1] - timedelta(days=1))
+
+
+def test_spans_cut_the_period_their_own_way_and_add_up_in_expectation():
+    halves = [(date(2026, 10, 1), date(2026, 11, 15)), (date(2026, 11, 16), date(2026, 12, 31))]
+    won = [WonDeal(Decimal("500.00"), date(2026, 11, 20))]
+    outlook = run(pipeline(), spans=halves, won=won)
+    assert [(o.start, o.end) for o in outlook.months] == halves
+    assert [o.won for o in outlook.months] == [Decimal(0), Decimal("500.00")]
+    parts = sum(o.expected for o in outlook.months)
+    assert abs(parts - outlook.total.expected) <= Decimal("0.02")
+
+
+def test_spans_that_do_not_tile_the_period_are_refused():
+    with pytest.raises(ValueError, match="tile"):
+        run(pipeline(5), spans=[(date(2026, 10, 1), date(2026, 10, 31))])

@@ -3,75 +3,26 @@ the other over HTTP, and Claude as the fake Anthropic server on 127.0.0.1."""
 
 import os
 import socket
-import subprocess
-import sys
-import time
 from collections.abc import AsyncIterator, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-import httpx
 import pytest
 from httpx import AsyncClient
 from sqlalchemy import Engine
 
 from tests.ai_core.agents.factories import Seeded, seed_workspaces
+from tests.backend.chat.servers import serving, wait_until_alive
 from tests.fakes.anthropic_server import FakeAnthropic, anthropic_server, fake_anthropic
 
 __all__ = ["anthropic_server", "fake_anthropic"]
-
-ROOT_DIR = Path(__file__).resolve().parents[3]
-# Generous: four processes import FastAPI, LangChain and numpy at once on a busy machine.
-START_TIMEOUT = 300.0
 
 
 @dataclass(frozen=True)
 class Stack:
     backend_url: str
     ai_core_url: str
-
-
-@contextmanager
-def _serving(app: str, env: dict[str, str], listener: socket.socket, log: Path) -> Iterator[str]:
-    """`app` under uvicorn on a socket we bound (no port race); its output goes to `log`."""
-    port = listener.getsockname()[1]
-    argv = [sys.executable, "-m", "uvicorn", app, "--factory", "--fd", str(listener.fileno())]
-    with log.open("wb") as out:
-        process = subprocess.Popen(
-            [*argv, "--log-level", "warning"],
-            env=env,
-            cwd=ROOT_DIR,
-            pass_fds=[listener.fileno()],
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-    listener.close()
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-
-
-def _wait_until_alive(*urls: str, logs: list[Path]) -> None:
-    deadline = time.monotonic() + START_TIMEOUT
-    pending = list(urls)
-    while pending and time.monotonic() < deadline:
-        try:
-            if httpx.get(f"{pending[0]}/healthz", timeout=1).status_code == 200:
-                pending.pop(0)
-                continue
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.1)
-    if pending:
-        tails = "\n".join(f"--- {p} ---\n{p.read_text(errors='replace')[-3000:]}" for p in logs)
-        raise RuntimeError(f"{pending[0]} did not start\n{tails}")
 
 
 @contextmanager
@@ -93,14 +44,14 @@ def serve_stacks(
             backend_env = {**base, "AI_CORE_URL": ai_core_url}
             ai_core_env = {**base, "BACKEND_URL": backend_url, **ai_env}
             running.enter_context(
-                _serving("backend.app:create_app", backend_env, backend_socket, logs[-2])
+                serving("backend.app:create_app", backend_env, backend_socket, logs[-2])
             )
             running.enter_context(
-                _serving("ai_core.app:create_app", ai_core_env, ai_socket, logs[-1])
+                serving("ai_core.app:create_app", ai_core_env, ai_socket, logs[-1])
             )
             stacks[name] = Stack(backend_url=backend_url, ai_core_url=ai_core_url)
         urls = [url for stack in stacks.values() for url in (stack.backend_url, stack.ai_core_url)]
-        _wait_until_alive(*urls, logs=logs)
+        wait_until_alive(*urls, logs=logs)
         yield stacks
 
 

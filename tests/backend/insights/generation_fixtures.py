@@ -2,7 +2,9 @@
 written straight to Postgres with exact timestamps (so the tests can recompute them in SQL)."""
 
 import json
+import os
 import re
+import socket
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -21,8 +23,10 @@ from ai_core.insights.config import insight_settings
 from ai_core.insights.router import insight_model
 from ai_core.llm import chat_model
 from backend import db
+from backend.config import settings as backend_settings
 from backend.insights import ai_core_client
 from backend.models import Activity, ActivityType, Deal, DealSource, PipelineStage
+from tests.backend.chat.servers import serving, wait_until_alive
 from tests.backend.deals.factories import Pipeline
 from tests.backend.imports.factories import run_queued_jobs
 from tests.fakes.anthropic_server import FakeAnthropic
@@ -60,6 +64,33 @@ def ai_core() -> Iterator[AICore]:
     core.without_key()
     ai_core_client.use_transport(httpx.ASGITransport(app=app))
     yield core
+    ai_core_client.use_transport(None)
+
+
+@pytest.fixture(scope="module")
+def served_ai_core(
+    anthropic_server: FakeAnthropic, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """The AI core under uvicorn, as deployed (TCP, its body limits); Claude is the fake."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("ANTHROPIC_", "INSIGHTS_"))}
+    env |= {
+        "ANTHROPIC_API_KEY": "test-key",
+        "ANTHROPIC_BASE_URL": anthropic_server.base_url,
+        "ANTHROPIC_MODEL": MODEL,
+    }
+    log = tmp_path_factory.mktemp("served-ai-core") / "ai_core.log"
+    listener = socket.create_server(("127.0.0.1", 0))
+    with serving("ai_core.app:create_app", env, listener, log) as url:
+        wait_until_alive(url, logs=[log])
+        yield url
+
+
+@pytest.fixture
+def over_http(served_ai_core: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """The backend's client talks to the served AI core over the network."""
+    monkeypatch.setattr(backend_settings, "ai_core_url", served_ai_core)
+    ai_core_client.use_transport(None)
+    yield served_ai_core
     ai_core_client.use_transport(None)
 
 

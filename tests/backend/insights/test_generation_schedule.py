@@ -1,5 +1,8 @@
 """The scheduled refresh: one run per workspace with open deals, never two at a time."""
 
+from datetime import date
+
+import pytest
 from httpx import AsyncClient
 from sqlalchemy import Engine, text
 
@@ -31,6 +34,38 @@ async def test_every_workspace_with_open_deals_gets_a_scheduled_run(
     assert queued == 1
     assert runs(sync_engine) == [(busy.workspace_id, "schedule", "queued")]
     assert idle.workspace_id not in {r[0] for r in runs(sync_engine)}
+
+
+MONDAY = date(2026, 11, 23)
+WEDNESDAY = date(2026, 11, 25)
+
+
+@pytest.mark.parametrize(
+    ("schedule", "today", "due"),
+    [
+        ("daily", WEDNESDAY, True),
+        ("weekly", WEDNESDAY, False),
+        ("weekly", MONDAY, True),
+        ("off", MONDAY, False),
+    ],
+)
+async def test_the_schedule_follows_the_workspace_preference(
+    client: AsyncClient, sync_engine: Engine, schedule: str, today: date, due: bool
+) -> None:
+    pipeline = await make_pipeline(client)
+    await add_deal(pipeline, title="Globex renewal")
+    response = await client.patch(
+        f"/api/v1/workspaces/{pipeline.workspace_id}/preferences",
+        json={"insight_schedule": schedule},
+        headers=pipeline.owner.headers,
+    )
+    assert response.status_code == 200, response.text
+
+    queued = await generation.schedule_all(today)
+
+    assert queued == int(due)
+    expected = [(pipeline.workspace_id, "schedule", "queued")] if due else []
+    assert runs(sync_engine) == expected
 
 
 async def test_the_schedule_leaves_a_workspace_with_a_run_under_way_alone(

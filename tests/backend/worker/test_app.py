@@ -1,5 +1,6 @@
 """The queue's wiring: our database, jobs bound to the caller's transaction, retry policy."""
 
+import importlib
 from datetime import UTC, datetime
 
 import pytest
@@ -7,9 +8,10 @@ from procrastinate.jobs import Job
 from sqlalchemy import Engine, text
 from sqlalchemy.engine import make_url
 
+from backend.config import settings
 from backend.db import session_factory
 from backend.insights.settings import generation_settings
-from backend.worker import tasks
+from backend.worker import hubspot_tasks, tasks
 from backend.worker.app import app, conninfo, defer
 
 
@@ -66,11 +68,16 @@ def test_imports_retry_with_exponential_backoff_then_stop(
 
 
 def test_the_tasks_and_their_schedules_are_registered() -> None:
+    for path in app.import_paths:  # what a worker imports on start
+        importlib.import_module(path)
     periodic = {task.task.name: task.cron for task in app.periodic_registry.periodic_tasks.values()}
 
     assert app.tasks["imports.process_csv"].retry_strategy is tasks.IMPORT_RETRY
+    assert app.tasks["hubspot.sync"].retry_strategy is hubspot_tasks.HUBSPOT_SYNC_RETRY
     assert periodic == {
         "worker.retry_stalled_jobs": "* * * * *",
         "worker.remove_old_jobs": "17 3 * * *",
         "insights.schedule_runs": generation_settings.schedule_cron,
+        "hubspot.schedule_syncs": settings.hubspot_sync_cron,
+        "notion.schedule_reconcile": "41 * * * *",
     }

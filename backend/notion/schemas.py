@@ -1,0 +1,105 @@
+import uuid
+from datetime import datetime
+from typing import Annotated, Any
+
+from pydantic import AfterValidator, BaseModel, Field, SecretStr, model_validator
+
+from backend.models import IntegrationStatus, RunStatus
+from backend.notion.mapping import normalize_id
+from kit.schemas import ReadModel, RequestModel
+
+
+def _notion_id(value: str) -> str:
+    found = normalize_id(value)
+    if found is None:
+        raise ValueError("must be a Notion id (32 hex digits, dashed or not) or a Notion URL")
+    return found
+
+
+NotionId = Annotated[str, Field(min_length=32, max_length=500), AfterValidator(_notion_id)]
+PropertyName = Annotated[str, Field(min_length=1, max_length=200)]
+IntegrationToken = Annotated[SecretStr, Field(min_length=1, max_length=4096)]
+
+
+class DealProperties(RequestModel):
+    """Notion property names (or ids) feeding each deal field; the title defaults to the title."""
+
+    title: PropertyName | None = None
+    amount: PropertyName | None = None
+    stage: PropertyName | None = None
+    close_date: PropertyName | None = None
+
+
+class NoteProperties(RequestModel):
+    """Notion property names of the meeting-notes database: `deal` relates a note to a deal."""
+
+    title: PropertyName | None = None
+    deal: PropertyName
+    date: PropertyName | None = None
+
+
+class NotionConnect(RequestModel):
+    """The integration token, the deals database with its mapping, optionally meeting notes."""
+
+    access_token: IntegrationToken
+    deals_database_id: NotionId
+    deal_properties: DealProperties = DealProperties()
+    # Stage options whose names differ from our stages': option name -> our stage name.
+    stage_aliases: dict[PropertyName, PropertyName] = Field(default_factory=dict, max_length=100)
+    notes_database_id: NotionId | None = None
+    note_properties: NoteProperties | None = None
+
+    @model_validator(mode="after")
+    def _notes_need_both(self) -> "NotionConnect":
+        if (self.notes_database_id is None) != (self.note_properties is None):
+            raise ValueError("notes_database_id and note_properties go together")
+        return self
+
+
+class NotionUpdate(RequestModel):
+    """Only the fields sent change; `notes_database_id: null` stops syncing notes."""
+
+    access_token: IntegrationToken | None = None
+    deals_database_id: NotionId | None = None
+    deal_properties: DealProperties | None = None
+    stage_aliases: dict[PropertyName, PropertyName] | None = Field(default=None, max_length=100)
+    notes_database_id: NotionId | None = None
+    note_properties: NoteProperties | None = None
+
+
+class NotionSyncRunRead(ReadModel):
+    id: uuid.UUID
+    trigger: str
+    status: RunStatus
+    phase: str
+    pages_seen: int
+    deals_synced: int
+    notes_synced: int
+    pages_failed: int
+    errors: list[dict[str, Any]]
+    error: str | None
+    started_at: datetime | None
+    finished_at: datetime | None
+    created_at: datetime
+
+
+class NotionConnectionRead(BaseModel):
+    """The connection as the settings page shows it; the token only masked."""
+
+    integration_id: uuid.UUID
+    status: IntegrationStatus
+    access_token: str
+    webhook_url: str
+    webhook_verified: bool
+    handshake_at: datetime | None
+    config: dict[str, Any]
+    last_synced_at: datetime | None
+    last_error: str | None
+    latest_sync: NotionSyncRunRead | None
+
+
+class VerificationTokenRead(BaseModel):
+    """What the owner pastes into Notion to activate the webhook subscription."""
+
+    verification_token: str | None
+    received_at: datetime | None

@@ -1,0 +1,26 @@
+"""What every settings page state shares: the message fields and how API errors land."""
+
+from typing import Any
+
+import reflex as rx
+
+from vectoros_ui.api import ApiError, SessionExpired
+from vectoros_ui.states.session import LOGIN_ROUTE
+
+
+class SettingsMessages:
+    """Mixed into a page state next to SessionState: `error`, `notice` and `_fail`."""
+
+    error: str
+    notice: str
+
+    def _clear(self) -> None:
+        self.error = ""
+        self.notice = ""
+
+    def _fail(self, exc: ApiError) -> Any:
+        """Show the API's message, or send the user to sign in again when the session is gone."""
+        if isinstance(exc, SessionExpired):
+            return rx.redirect(LOGIN_ROUTE)
+        self.error = exc.message
+        return None
