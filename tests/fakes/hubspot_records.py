@@ -8,12 +8,11 @@ fixtures hold no owners or engagements, so those are built here in the SDK model
 
 import json
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
-from devtools.pg import ROOT_DIR
+from tests.shared_data import SHARED_DATA
 
-DATA_DIR = Path(ROOT_DIR).parent / "shared" / "data" / "hubspot-api"
+DATA_DIR = SHARED_DATA / "hubspot-api"
 PORTAL_ID = 8727216  # the sandbox portal the fixture records come from
 OWNER_ID = "52550153"  # the owner of every fixture deal
 JSON = dict[str, Any]

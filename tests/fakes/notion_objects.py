@@ -9,11 +9,12 @@ import copy
 import itertools
 import json
 import uuid
-from pathlib import Path
 from typing import Any
 
+from tests.shared_data import SHARED_DATA
+
 JSON = dict[str, Any]
-FIXTURES = Path("/work/shared/data/notion")
+FIXTURES = SHARED_DATA / "notion"
 PAGE_FIXTURE = FIXTURES / "zulip_fixture_notion_page_info_api_response.json"
 _ids = itertools.count(1)
 

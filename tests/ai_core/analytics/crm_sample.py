@@ -10,11 +10,11 @@ import csv
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from pathlib import Path
 
 from ai_core.analytics import ClosedDeal, DealFeatures
+from tests.shared_data import SHARED_DATA
 
-SAMPLE = Path(__file__).resolve().parents[4] / "shared" / "data" / "crm-sample"
+SAMPLE = SHARED_DATA / "crm-sample"
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from httpx import AsyncClient, Response
 from sqlalchemy import Engine, text
 
 from tests.backend.deals.factories import Pipeline, make_pipeline
-from tests.backend.webhooks.factories import run_queued_jobs
+from tests.backend.worker.queued_jobs import run_queued_jobs
 from tests.fakes.hubspot_api import FakeHubSpot
 
 TOKEN = "pat-na1-fixture-token"

@@ -8,7 +8,7 @@ from typing import Any
 
 from httpx import AsyncClient, Response
 
-from backend.worker.app import app as worker_app
+from tests.backend.worker.queued_jobs import run_queued_jobs
 from tests.factories import Account
 
 HUBSPOT_HEADERS = [
@@ -74,14 +74,6 @@ async def upload(
         data=data,
         headers=account.headers,
     )
-
-
-async def run_queued_jobs() -> None:
-    """What a worker does, in this process: run every job that is due, then return."""
-    async with worker_app.open_async():
-        await worker_app.run_worker_async(
-            wait=False, install_signal_handlers=False, listen_notify=False
-        )
 
 
 async def import_and_wait(

@@ -15,9 +15,9 @@ from tests.backend.imports.factories import (
     hubspot_csv,
     hubspot_row,
     imports_url,
-    run_queued_jobs,
     upload,
 )
+from tests.backend.worker.queued_jobs import run_queued_jobs
 
 
 class DatabaseWentAway(ConnectionError):

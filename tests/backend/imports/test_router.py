@@ -14,10 +14,10 @@ from tests.backend.imports.factories import (
     hubspot_row,
     import_and_wait,
     imports_url,
-    run_queued_jobs,
     to_csv,
     upload,
 )
+from tests.backend.worker.queued_jobs import run_queued_jobs
 from tests.factories import add_member, make_user
 
 GENERIC_MAPPING = {

@@ -9,8 +9,8 @@ from sqlalchemy import Engine, text
 from backend.config import settings
 from backend.insights import ai_core_client
 from tests.backend.deals.factories import make_pipeline
-from tests.backend.imports.factories import run_queued_jobs
 from tests.backend.insights.generation_fixtures import AICore, add_deal, ai_core
+from tests.backend.worker.queued_jobs import run_queued_jobs
 from tests.factories import add_member, make_user
 
 __all__ = ["ai_core"]  # fixtures

@@ -10,8 +10,8 @@ from backend.insights import generation
 from backend.insights.settings import generation_settings
 from backend.worker.app import app
 from tests.backend.deals.factories import make_pipeline
-from tests.backend.imports.factories import run_queued_jobs
 from tests.backend.insights.generation_fixtures import AICore, add_deal, ai_core
+from tests.backend.worker.queued_jobs import run_queued_jobs
 
 __all__ = ["ai_core"]  # fixtures
 

@@ -3,19 +3,18 @@
 import json
 import uuid
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from httpx import AsyncClient, Response
 from sqlalchemy import Engine, text
 
 from backend.notion.signature import sign
-from backend.worker.app import app as worker_app
 from tests.backend.deals.factories import Pipeline, make_pipeline
 from tests.fakes import notion_objects as n
 from tests.fakes.notion_api import TOKEN, FakeNotion
+from tests.shared_data import SHARED_DATA
 
-DATA = Path("/work/shared/data/notion")
+DATA = SHARED_DATA / "notion"
 EVENTS = DATA / "docs_example_events"
 # The docs' example verification token, with which the published vectors are signed.
 DOCS_TOKEN = json.loads((DATA / "verification_handshake.json").read_text())["verification_token"]
@@ -199,14 +198,6 @@ async def deliver(
         "X-Notion-Signature": signature or sign(token, raw),
     }
     return await client.post(connected.webhook, content=raw, headers=headers)
-
-
-async def run_queued_jobs() -> None:
-    """What a worker does, in this process: run every job that is due, then return."""
-    async with worker_app.open_async():
-        await worker_app.run_worker_async(
-            wait=False, install_signal_handlers=False, listen_notify=False
-        )
 
 
 def rows(engine: Engine, sql: str, **params: Any) -> list[Any]:

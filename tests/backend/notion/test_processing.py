@@ -23,8 +23,8 @@ from tests.backend.notion.factories import (
     handshake,
     note_page,
     rows,
-    run_queued_jobs,
 )
+from tests.backend.worker.queued_jobs import run_queued_jobs
 from tests.fakes import notion_objects as n
 from tests.fakes.notion_api import FakeNotion
 

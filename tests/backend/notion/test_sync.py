@@ -18,8 +18,8 @@ from tests.backend.notion.factories import (
     note_page,
     notes_database,
     rows,
-    run_queued_jobs,
 )
+from tests.backend.worker.queued_jobs import run_queued_jobs
 from tests.fakes.notion_api import FakeNotion
 
 

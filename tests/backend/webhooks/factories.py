@@ -9,7 +9,6 @@ from httpx import AsyncClient, Response
 from sqlalchemy import Engine, text
 
 from backend.webhooks.hubspot_signature import expected_signature
-from backend.worker.app import app as worker_app
 from tests.backend.deals.factories import Pipeline, make_pipeline
 
 CLIENT_SECRET = "test-hubspot-client-secret-0123456789"
@@ -109,14 +108,6 @@ def change(object_id: int, name: str, value: str, occurred_at: int) -> dict[str,
     return event(
         "deal.propertyChange", object_id, occurred_at, propertyName=name, propertyValue=value
     )
-
-
-async def run_queued_jobs() -> None:
-    """What a worker does, in this process: run every job that is due, then return."""
-    async with worker_app.open_async():
-        await worker_app.run_worker_async(
-            wait=False, install_signal_handlers=False, listen_notify=False
-        )
 
 
 def rows(engine: Engine, sql: str, **params: Any) -> list[Any]:

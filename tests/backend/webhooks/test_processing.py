@@ -2,7 +2,6 @@
 
 import json
 import random
-from pathlib import Path
 from typing import Any
 
 from httpx import AsyncClient
@@ -15,10 +14,11 @@ from tests.backend.webhooks.factories import (
     deliver,
     event,
     rows,
-    run_queued_jobs,
 )
+from tests.backend.worker.queued_jobs import run_queued_jobs
+from tests.shared_data import SHARED_DATA
 
-PAYLOADS = Path("/work/shared/data/hubspot/payloads")
+PAYLOADS = SHARED_DATA / "hubspot" / "payloads"
 T = 1_764_000_000_000  # ms
 
 

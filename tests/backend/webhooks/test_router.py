@@ -3,7 +3,6 @@
 import hashlib
 import json
 import time
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -22,8 +21,9 @@ from tests.backend.webhooks.factories import (
     rows,
     signed_headers,
 )
+from tests.shared_data import SHARED_DATA
 
-PAYLOADS = Path("/work/shared/data/hubspot/payloads")
+PAYLOADS = SHARED_DATA / "hubspot" / "payloads"
 
 
 def stored(engine: Engine) -> list[Any]:

@@ -3,7 +3,6 @@
 import json
 import random
 import time
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -15,8 +14,9 @@ from backend.webhooks.hubspot_signature import (
     signed_uri,
     verify,
 )
+from tests.shared_data import SHARED_DATA
 
-VECTORS_FILE = Path("/work/shared/data/hubspot/signature_vectors.json")
+VECTORS_FILE = SHARED_DATA / "hubspot" / "signature_vectors.json"
 VECTORS: list[dict[str, Any]] = json.loads(VECTORS_FILE.read_text())["vectors"]
 
 
