@@ -28,5 +28,11 @@ migrate: setup
 seed: setup
 	@$(UV) run --frozen vectoros seed $(SEED_ARGS)
 
+screenshots: setup ## desktop and phone screenshots of the main pages into screenshots/
+	@$(UV) run --frozen python -m devtools.screenshots
+
+bench: setup ## the API latency benchmark (see bench/README.md for the others)
+	@$(UV) run --frozen python -m bench.api_latency
+
 clean:
 	rm -rf .data frontend/.web .pytest_cache

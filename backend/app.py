@@ -25,6 +25,7 @@ from backend.insights.generation_router import router as insight_generation_rout
 from backend.insights.outlook_router import router as outlook_router
 from backend.insights.router import router as insights_router
 from backend.integrations.router import router as integrations_router
+from backend.invitations.router import router as invitations_router
 from backend.notion.router import router as notion_router
 from backend.notion.router import webhook_router as notion_webhook_router
 from backend.pipelines.router import router as stages_router
@@ -46,6 +47,7 @@ ROUTERS.append(insight_generation_router)
 ROUTERS += [dashboard_router, demo_router]
 ROUTERS += [notion_router, notion_webhook_router]
 ROUTERS.append(outlook_router)
+ROUTERS.append(invitations_router)
 
 
 @asynccontextmanager

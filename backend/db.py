@@ -48,4 +48,7 @@ async def get_session() -> AsyncIterator[AsyncSession]:
             raise
 
 
-SessionDep = Annotated[AsyncSession, Depends(get_session)]
+# scope="function": the commit happens before the response is sent. With FastAPI's default
+# ("request") it ran after, so a client could act on a 201 whose row was not committed yet,
+# and a streaming response held its pooled connection for as long as it streamed.
+SessionDep = Annotated[AsyncSession, Depends(get_session, scope="function")]

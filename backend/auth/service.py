@@ -16,6 +16,7 @@ from backend.auth.security import (
     verify_password,
 )
 from backend.config import settings
+from backend.invitations import service as invitations
 from backend.models import RefreshToken, User
 from kit.errors import BadRequest, Conflict, Unauthorized
 
@@ -27,9 +28,12 @@ async def register(session: AsyncSession, *, email: str, password: str, name: st
     users = UserRepository(session)
     if await users.get_by_email(email):
         raise Conflict("An account with this email already exists.", code="email_taken")
-    return await users.add(
+    user = await users.add(
         User(email=email.lower(), name=name, password_hash=hash_password(password))
     )
+    # Same transaction: the new account lands in every workspace that invited its email.
+    await invitations.accept_pending(session, user)
+    return user
 
 
 async def login(session: AsyncSession, *, email: str, password: str, client_ip: str) -> TokenPair:

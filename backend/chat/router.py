@@ -9,7 +9,7 @@ from backend.auth.deps import WorkspaceViewer
 from backend.chat import service
 from backend.chat.schemas import ChatRequest, ConversationDetail, ConversationRead
 from backend.chat.service import Turn
-from backend.db import SessionDep
+from backend.db import SessionDep, session_factory
 from kit.schemas import Page
 
 router = APIRouter(prefix="/api/v1/workspaces/{workspace_id}/chat", tags=["chat"])
@@ -35,9 +35,7 @@ StartedTurn = Annotated[Turn, Depends(started_turn)]
 
 
 @router.post("", response_class=EventSourceResponse, description=CHAT_PROTOCOL)
-async def chat(
-    turn: StartedTurn, ctx: WorkspaceViewer, session: SessionDep
-) -> AsyncIterable[ServerSentEvent]:
+async def chat(turn: StartedTurn, ctx: WorkspaceViewer) -> AsyncIterable[ServerSentEvent]:
     """Ask the assistant; the answer streams as Server-Sent Events."""
     conversation_id = str(turn.conversation.id)
     reply = service.Reply()
@@ -48,9 +46,12 @@ async def chat(
         yield ServerSentEvent(event=event.name, data=data)
     if not reply.finished:
         return
-    message = await service.record_reply(session, turn, reply)
-    # Before `done`: a client that reloads the conversation on `done` must find the answer.
-    await session.commit()
+    # The request's session is closed once streaming starts (SessionDep): the answer, known
+    # only at the end, is stored in a session of its own, before `done`, so a client that
+    # reloads the conversation on `done` finds it.
+    async with session_factory()() as session:
+        message = await service.record_reply(session, turn, reply)
+        await session.commit()
     yield ServerSentEvent(
         event="done",
         data={

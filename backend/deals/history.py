@@ -2,6 +2,7 @@
 
 import uuid
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -25,6 +26,49 @@ _TIMELINE_SOURCE = {
     ChangeSource.notion: DealSource.notion,
     ChangeSource.import_: DealSource.import_,
 }
+
+
+def days_in_stage(entered_at: datetime, when: datetime) -> float:
+    return round((when - entered_at).total_seconds() / 86400, 2)
+
+
+def closed_at_after_move(
+    old: PipelineStage, new: PipelineStage, closed_at: datetime | None, when: datetime
+) -> datetime | None:
+    """An open stage reopens the deal; closing keeps the first close time between closed stages."""
+    if new.kind == StageKind.open:
+        return None
+    if old.kind == StageKind.open or closed_at is None:
+        return when
+    return closed_at
+
+
+def stage_moved_entry(
+    old: PipelineStage, new: PipelineStage, days: float
+) -> tuple[str, dict[str, Any]]:
+    """The timeline subject and details of a stage change."""
+    return f"Moved from {old.name} to {new.name}", {
+        "from_stage_id": str(old.id),
+        "from_stage": old.name,
+        "to_stage_id": str(new.id),
+        "to_stage": new.name,
+        "days_in_previous_stage": days,
+    }
+
+
+def close_date_moved_entry(old: date | None, new: date | None) -> tuple[str, dict[str, Any]]:
+    """The timeline subject and details of a close-date change."""
+    if old and new:
+        subject = f"Close date moved from {old.isoformat()} to {new.isoformat()}"
+    elif new:
+        subject = f"Close date set to {new.isoformat()}"
+    else:
+        subject = "Close date cleared"
+    return subject, {
+        "from": old.isoformat() if old else None,
+        "to": new.isoformat() if new else None,
+        "pushed": is_push(old, new),
+    }
 
 
 def change_source_of(ctx: WorkspaceContext) -> ChangeSource:
@@ -71,33 +115,17 @@ async def move_stage(
     when: datetime,
 ) -> None:
     """Put the deal in `new`, opening or closing it as the stage's kind says."""
-    days_in_stage = round((when - deal.stage_entered_at).total_seconds() / 86400, 2)
+    subject, details = stage_moved_entry(old, new, days_in_stage(deal.stage_entered_at, when))
     deal.stage_id = new.id
     deal.stage_entered_at = when
-    if new.kind == StageKind.open:
-        deal.closed_at = None
-    elif old.kind == StageKind.open or deal.closed_at is None:
-        deal.closed_at = when
+    deal.closed_at = closed_at_after_move(old, new, deal.closed_at, when)
     if new.kind != StageKind.lost:
         deal.lost_reason = None
     await HistoryRepository(session).add(
         _stage_change(deal, old.id, new.id, actor_id, source, when)
     )
     await _timeline(
-        session,
-        deal,
-        SystemEvent.stage_changed,
-        f"Moved from {old.name} to {new.name}",
-        {
-            "from_stage_id": str(old.id),
-            "from_stage": old.name,
-            "to_stage_id": str(new.id),
-            "to_stage": new.name,
-            "days_in_previous_stage": days_in_stage,
-        },
-        actor_id,
-        source,
-        when,
+        session, deal, SystemEvent.stage_changed, subject, details, actor_id, source, when
     )
 
 
@@ -118,25 +146,9 @@ async def move_close_date(
     if is_push(old, new):
         deal.close_date_push_count += 1
     await HistoryRepository(session).add(_close_date_change(deal, old, new, actor_id, source, when))
-    if old and new:
-        subject = f"Close date moved from {old.isoformat()} to {new.isoformat()}"
-    elif new:
-        subject = f"Close date set to {new.isoformat()}"
-    else:
-        subject = "Close date cleared"
+    subject, details = close_date_moved_entry(old, new)
     await _timeline(
-        session,
-        deal,
-        SystemEvent.close_date_moved,
-        subject,
-        {
-            "from": old.isoformat() if old else None,
-            "to": new.isoformat() if new else None,
-            "pushed": is_push(old, new),
-        },
-        actor_id,
-        source,
-        when,
+        session, deal, SystemEvent.close_date_moved, subject, details, actor_id, source, when
     )
 
 

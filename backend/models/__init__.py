@@ -21,6 +21,7 @@ from backend.models.enums import (
 from backend.models.hubspot_sync import HubspotSyncRun
 from backend.models.insight import Insight, InsightRun
 from backend.models.integration import Integration
+from backend.models.invitation import WorkspaceInvitation
 from backend.models.notion import NotionPage, NotionSyncRun
 from backend.models.pipeline import PipelineStage
 from backend.models.token import ApiKey, RateLimitBucket, RefreshToken
@@ -68,5 +69,6 @@ __all__ = [
     "User",
     "WebhookEvent",
     "Workspace",
+    "WorkspaceInvitation",
     "WorkspacePreference",
 ]

@@ -6,6 +6,11 @@ late, older event never overwrites a newer value. Deletion and restore share one
 so whichever happened last wins. A deal first heard of through a change starts as
 "HubSpot deal <id>", the changes fill it in, and an incremental sync is queued to fetch
 the rest of it from HubSpot's API.
+
+Events go a batch per transaction: the batch's deals, versions and stages are read (and
+locked) once, each event is applied to them in memory in order (`DealBatch`), and the
+result is written a statement per table. Either the whole batch commits, statuses
+included, or none of it does and its events stay pending.
 """
 
 import uuid
@@ -16,22 +21,28 @@ from typing import Any
 import structlog
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from backend.activities.service import record_system
 from backend.db import session_factory
-from backend.deals import service as deals
-from backend.deals.repository import DealRepository
-from backend.events.publisher import publish
-from backend.models import ChangeSource, Deal, DealSource, SystemEvent, WebhookEvent
+from backend.models import Integration, SystemEvent
 from backend.webhooks import hubspot_values as values
+from backend.webhooks.deal_batch import DealBatch, DealState
 from backend.webhooks.hubspot_values import EventFailed, EventIgnored
-from backend.webhooks.repository import HubspotRepository, WebhookEventRepository
+from backend.webhooks.repository import (
+    DealBatchRepository,
+    HubspotRepository,
+    WebhookEventRepository,
+)
 from kit.errors import AppError
 
 log = structlog.get_logger(__name__)
 
 ARCHIVED = "archived"  # the pseudo-property deletion, restore and merge version
-# Events applied per transaction: fewer commits, and a short enough lock on the batch.
-BATCH_SIZE = 50
+# Events applied per transaction: the statements per batch are a fixed dozen or so, so a
+# large batch makes them cheap per event, while the locks stay held well under a second.
+BATCH_SIZE = 500
+
+
+class ConcurrentVersion(Exception):
+    """Another writer stored a newer property version meanwhile: the batch is retried."""
 
 
 @dataclass(frozen=True)
@@ -47,143 +58,219 @@ class Event:
 
     @property
     def object_id(self) -> int:
-        return int(self.payload.get("objectId") or self.payload.get("fromObjectId") or 0)
+        return _number(self.payload.get("objectId") or self.payload.get("fromObjectId") or 0)
+
+    @property
+    def primary_id(self) -> int:
+        return _number(self.payload.get("primaryObjectId") or self.object_id)
+
+    @property
+    def merged_ids(self) -> list[int]:
+        return [_number(i) for i in self.payload.get("mergedObjectIds") or []]
+
+    def object_ids(self) -> list[int]:
+        """Every HubSpot deal the event may touch (a merge names several)."""
+        if self.type not in _HANDLERS:
+            return []
+        try:
+            if self.type == "deal.merge":
+                return [self.object_id, self.primary_id, *self.merged_ids]
+            return [self.object_id]
+        except EventFailed:
+            return []  # its handler meets the same value: the event fails, alone
+
+
+@dataclass
+class _Context:
+    session: AsyncSession
+    batch: DealBatch
+    integration: Integration | None
 
 
 async def run(*, workspace_id: uuid.UUID) -> int:
     """Handle every pending event of the workspace, oldest first, a batch per transaction.
 
-    Each event runs in its own savepoint, so a refused one does not undo the others; a
-    crash loses at most the uncommitted batch, whose events are then still pending.
+    Each event is applied as if in its own savepoint, so a refused one does not undo the
+    others; a crash loses at most the uncommitted batch, whose events are then still pending.
     """
     handled = 0
     while True:
         async with session_factory()() as session:
-            events = WebhookEventRepository(session)
-            rows = await events.next_pending(workspace_id, limit=BATCH_SIZE)
+            rows = await WebhookEventRepository(session).next_pending(
+                workspace_id, limit=BATCH_SIZE
+            )
             if not rows:
                 return handled
-            for row in rows:
-                status, error = await _handle(session, _event(row))
-                await events.finish(row.id, status=status, error=error, at=datetime.now(UTC))
+            events = [Event(workspace_id, r.id, r.payload, r.occurred_at) for r in rows]
+            await _process(session, workspace_id, events)
             await session.commit()
             handled += len(rows)
 
 
-async def _handle(session: AsyncSession, event: Event) -> tuple[str, str | None]:
-    """Apply the event in a savepoint; a refusal undoes it and is recorded on the event."""
+async def _process(session: AsyncSession, workspace_id: uuid.UUID, events: list[Event]) -> None:
+    context = await _load(session, workspace_id, events)
+    batch = context.batch
+    results = []
+    for event in events:
+        status, error = await _handle(context, event)
+        results.append({"id": event.row_id, "status": status, "error": error})
+    await batch.write(DealBatchRepository(session, workspace_id))
+    claimed = batch.claimed_versions()
+    if claimed:
+        stored = await HubspotRepository(session).claim_versions(workspace_id, claimed)
+        if stored != len(claimed):
+            raise ConcurrentVersion(f"{len(claimed) - stored} versions changed meanwhile")
+    if batch.fetch:
+        await _fetch_soon(session, context.integration)
+    await WebhookEventRepository(session).finish_many(results, at=datetime.now(UTC))
+
+
+async def _load(session: AsyncSession, workspace_id: uuid.UUID, events: list[Event]) -> _Context:
+    """The batch's deals and their versions (locked, in that order, as the sync locks them)."""
+    repository = HubspotRepository(session)
+    object_ids = sorted({i for event in events for i in event.object_ids()})
+    deals = await repository.deals_locked(workspace_id, object_ids)
+    versions = await repository.versions_locked(workspace_id, object_ids)
+    owners = any(e.payload.get("propertyName") == "hubspot_owner_id" for e in events)
+    batch = DealBatch(
+        workspace_id,
+        now=datetime.now(UTC),
+        deals=deals,
+        versions=versions,
+        stages=await repository.stages(workspace_id),
+        member_ids=await repository.member_ids(workspace_id) if owners else set(),
+    )
+    return _Context(session, batch, await repository.integration(workspace_id))
+
+
+async def _handle(context: _Context, event: Event) -> tuple[str, str | None]:
+    """Apply the event; a refusal undoes what it did and is recorded on the event."""
     handler = _HANDLERS.get(event.type)
     if handler is None:
         return "ignored", f"{event.type} events are not handled"
+    context.batch.begin()
     try:
-        async with session.begin_nested():
-            await handler(session, event)
+        await handler(context, event)
     except EventIgnored as exc:
+        context.batch.rollback()
         return "ignored", str(exc)
     except (EventFailed, AppError) as exc:
+        context.batch.rollback()
         log.warning("hubspot_event_failed", event_id=str(event.row_id), error=str(exc))
         return "failed", str(exc)
     return "processed", None
 
 
-async def _creation(session: AsyncSession, event: Event) -> None:
-    deal, created = await _deal(session, event, {})
+async def _creation(context: _Context, event: Event) -> None:
+    deal, created = _deal(context.batch, event, {})
     if created:
-        await _synced(session, event, deal, f"Created from HubSpot deal {event.object_id}")
+        _synced(context.batch, event, deal, f"Created from HubSpot deal {event.object_id}")
 
 
-async def _property_change(session: AsyncSession, event: Event) -> None:
+async def _property_change(context: _Context, event: Event) -> None:
+    batch = context.batch
     name = str(event.payload.get("propertyName") or "")
-    changes = await values.deal_fields(session, event.workspace_id, name, event.payload)
-    if not await _claim(session, event, name):
+    changes = await _fields(context, name, event.payload)
+    if not batch.claim(event.object_id, name, event.occurred_at):
         raise EventIgnored(f"a newer change of {name} is already applied")
-    deal, created = await _deal(session, event, changes)
+    deal, created = _deal(batch, event, changes)
     if not created:
-        await deals.upsert_by_external_id(
-            session,
-            workspace_id=event.workspace_id,
-            source=DealSource.hubspot,
-            external_id=str(event.object_id),
-            fields=values.partial(changes),
-            actor_id=None,
-            change_source=ChangeSource.hubspot,
-            occurred_at=event.occurred_at,
-        )
+        batch.apply(deal, values.partial(changes), when=event.occurred_at)
     shown = event.payload.get("propertyValue")
-    await _synced(session, event, deal, f"{name} set to {shown!r} in HubSpot", property=name)
+    _synced(batch, event, deal, f"{name} set to {shown!r} in HubSpot", property=name)
 
 
-async def _deletion(session: AsyncSession, event: Event) -> None:
-    if not await _claim(session, event, ARCHIVED):
+async def _deletion(context: _Context, event: Event) -> None:
+    batch = context.batch
+    if not batch.claim(event.object_id, ARCHIVED, event.occurred_at):
         raise EventIgnored("the deal was restored after this deletion")
-    deal = await _existing(session, event.workspace_id, event.object_id)
+    deal = batch.existing(event.object_id)
     if deal is None:
         raise EventIgnored("deal never synced")
-    await _archive(session, deal, event.occurred_at)
-    await _synced(session, event, deal, "Deleted in HubSpot (archived here)")
+    batch.archive(deal, event.occurred_at)
+    _synced(batch, event, deal, "Deleted in HubSpot (archived here)")
 
 
-async def _restore(session: AsyncSession, event: Event) -> None:
-    if not await _claim(session, event, ARCHIVED):
+async def _restore(context: _Context, event: Event) -> None:
+    batch = context.batch
+    if not batch.claim(event.object_id, ARCHIVED, event.occurred_at):
         raise EventIgnored("the deal was deleted after this restore")
-    deal, _ = await _deal(session, event, {})
-    await _archive(session, deal, None)
-    await _synced(session, event, deal, "Restored in HubSpot")
+    deal, _ = _deal(batch, event, {})
+    batch.archive(deal, None)
+    _synced(batch, event, deal, "Restored in HubSpot")
 
 
-async def _merge(session: AsyncSession, event: Event) -> None:
-    primary = int(event.payload.get("primaryObjectId") or event.object_id)
-    merged = [int(i) for i in event.payload.get("mergedObjectIds") or [] if int(i) != primary]
-    survivor, _ = await _deal(session, _with_object(event, primary), {})
+async def _merge(context: _Context, event: Event) -> None:
+    batch = context.batch
+    primary = event.primary_id
+    merged = [i for i in event.merged_ids if i != primary]
+    survivor, _ = _deal(batch, _with_object(event, primary), {})
     for object_id in merged:
-        if not await _claim(session, _with_object(event, object_id), ARCHIVED):
+        if not batch.claim(object_id, ARCHIVED, event.occurred_at):
             continue
-        loser = await _existing(session, event.workspace_id, object_id)
+        loser = batch.existing(object_id)
         if loser is not None:
-            await _archive(session, loser, event.occurred_at)
-            await _synced(session, event, loser, f"Merged into HubSpot deal {primary}")
-    await _synced(session, event, survivor, f"HubSpot deals {merged} merged into this deal")
+            batch.archive(loser, event.occurred_at)
+            _synced(batch, event, loser, f"Merged into HubSpot deal {primary}")
+    _synced(batch, event, survivor, f"HubSpot deals {merged} merged into this deal")
 
 
-async def _association_change(session: AsyncSession, event: Event) -> None:
+async def _association_change(context: _Context, event: Event) -> None:
     kind = event.payload.get("associationType")
     if kind != "DEAL_TO_CONTACT":
         raise EventIgnored(f"{kind} associations are not handled")
     # Who the contact is comes from HubSpot's API (the backfill); the link is recorded now.
     contact = event.payload.get("toObjectId")
     removed = bool(event.payload.get("associationRemoved"))
-    deal, _ = await _deal(session, event, {})
+    deal, _ = _deal(context.batch, event, {})
     subject = f"HubSpot contact {contact} {'removed from' if removed else 'added to'} the deal"
-    await _synced(session, event, deal, subject, contact_id=contact, removed=removed)
+    _synced(context.batch, event, deal, subject, contact_id=contact, removed=removed)
 
 
-async def _deal(session: AsyncSession, event: Event, changes: dict[str, Any]) -> tuple[Deal, bool]:
+async def _fields(context: _Context, name: str, payload: dict[str, Any]) -> dict[str, Any]:
+    """Our deal fields for the change; stage and owner resolved from what the batch loaded."""
+    value = payload.get("propertyValue")
+    text = "" if value is None else str(value).strip()
+    if name == "dealstage":
+        stage = context.batch.stage_by_external_id(text)
+        if stage is None:
+            raise EventFailed(f"HubSpot stage {text!r} matches no stage of this workspace")
+        return {"stage_id": stage.id}
+    if name == "hubspot_owner_id":
+        return {"owner_id": _owner(context.integration, text)}
+    # The other properties need no lookup: no query is made.
+    return await values.deal_fields(context.session, context.batch.workspace_id, name, payload)
+
+
+def _owner(integration: Integration | None, owner: str) -> uuid.UUID | None:
+    """The member the integration maps this HubSpot owner to (config `owner_map`)."""
+    if not owner:
+        return None
+    mapped = (integration.config.get("owner_map") or {}).get(owner) if integration else None
+    if mapped is None:
+        raise EventIgnored(f"HubSpot owner {owner} is not mapped to a member")
+    try:
+        return uuid.UUID(str(mapped))
+    except ValueError as exc:
+        raise EventFailed(f"owner_map gives {mapped!r} for {owner}, not a user id") from exc
+
+
+def _deal(batch: DealBatch, event: Event, changes: dict[str, Any]) -> tuple[DealState, bool]:
     """The event's deal; created from what the event carries when it is not known yet."""
-    deal = await _existing(session, event.workspace_id, event.object_id)
+    deal = batch.existing(event.object_id)
     if deal is not None:
         return deal, False
-    result = await deals.upsert_by_external_id(
-        session,
-        workspace_id=event.workspace_id,
-        source=DealSource.hubspot,
-        external_id=str(event.object_id),
-        fields=values.new_deal(event.object_id, changes),
-        actor_id=None,
-        change_source=ChangeSource.hubspot,
-        occurred_at=event.occurred_at,
-    )
-    await _fetch_soon(session, event.workspace_id)
-    return result
+    fields = values.new_deal(event.object_id, changes)
+    return batch.insert(event.object_id, fields, when=event.occurred_at), True
 
 
-async def _fetch_soon(session: AsyncSession, workspace_id: uuid.UUID) -> None:
-    """A deal first heard of through an event: let an incremental sync fetch all of it.
+async def _fetch_soon(session: AsyncSession, integration: Integration | None) -> None:
+    """Deals first heard of through events: let an incremental sync fetch all of them.
 
-    Only once the workspace has synced (a backfill still under way will bring the deal).
+    Only once the workspace has synced (a backfill still under way will bring the deals).
     """
     from backend.hubspot import service as sync_service  # it imports the worker's tasks
 
-    integration = await HubspotRepository(session).integration(workspace_id)
     if integration is None or integration.sync_watermark is None:
         return
     if integration.credentials_encrypted is None:
@@ -191,54 +278,26 @@ async def _fetch_soon(session: AsyncSession, workspace_id: uuid.UUID) -> None:
     await sync_service.start_run(session, integration, kind="incremental", trigger="webhook")
 
 
-async def _existing(session: AsyncSession, workspace_id: uuid.UUID, object_id: int) -> Deal | None:
-    return await DealRepository(session).get_by_external_id(
-        workspace_id, DealSource.hubspot, str(object_id)
-    )
-
-
-async def _claim(session: AsyncSession, event: Event, prop: str) -> bool:
-    return await HubspotRepository(session).claim_version(
-        event.workspace_id, event.object_id, prop, event.occurred_at
-    )
-
-
-async def _archive(session: AsyncSession, deal: Deal, when: datetime | None) -> None:
-    if (deal.archived_at is None) == (when is None):
-        return
-    deal.archived_at = when
-    await session.flush()
-    await publish(
-        session,
-        workspace_id=deal.workspace_id,
-        type="deal.updated",
-        data={"id": str(deal.id), "fields": ["archived_at"]},
-    )
-
-
-async def _synced(
-    session: AsyncSession, event: Event, deal: Deal, subject: str, **details: Any
-) -> None:
-    await record_system(
-        session,
-        workspace_id=event.workspace_id,
-        deal_id=deal.id,
-        event=SystemEvent.synced_from_hubspot,
-        subject=subject,
-        details={
+def _synced(batch: DealBatch, event: Event, deal: DealState, subject: str, **details: Any) -> None:
+    batch.entry(
+        deal,
+        SystemEvent.synced_from_hubspot,
+        subject,
+        {
             "subscription_type": event.type,
             "hubspot_object_id": event.object_id,
             "webhook_event_id": str(event.row_id),
             **details,
         },
-        source=DealSource.hubspot,
-        occurred_at=event.occurred_at,
+        event.occurred_at,
     )
 
 
-def _event(row: WebhookEvent) -> Event:
-    assert row.workspace_id is not None
-    return Event(row.workspace_id, row.id, row.payload, row.occurred_at)
+def _number(value: Any) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError) as exc:
+        raise EventFailed(f"{value!r} is not a HubSpot object id") from exc
 
 
 def _with_object(event: Event, object_id: int) -> Event:

@@ -1,4 +1,10 @@
-"""Queries for stored webhook events, HubSpot portals and per-property versions."""
+"""Queries for stored webhook events, HubSpot portals and per-property versions.
+
+The processing job reads a batch's deals, versions and stages in one statement each and
+writes what the batch did in one statement per table: each row set travels as one JSON
+parameter (`jsonb_to_recordset`), so the statement text never changes and the database's
+statement-level triggers (stage stays) run once per batch, not once per event.
+"""
 
 import json
 import uuid
@@ -6,15 +12,18 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select, text, update
+from sqlalchemy import func, select, text
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.models import (
+    Deal,
+    DealSource,
     HubspotPropertyVersion,
     Integration,
     IntegrationStatus,
     IntegrationType,
+    Membership,
     PipelineStage,
     WebhookEvent,
 )
@@ -49,10 +58,13 @@ class WebhookEventRepository:
         )
         return {row.workspace_id for row in result.all() if row.status == "received"}
 
-    async def next_pending(self, workspace_id: uuid.UUID, *, limit: int) -> list[WebhookEvent]:
-        """The oldest unhandled events of the workspace, locked; others' locks are skipped."""
-        result = await self.session.scalars(
-            select(WebhookEvent)
+    async def next_pending(self, workspace_id: uuid.UUID, *, limit: int) -> list[Any]:
+        """The oldest unhandled events of the workspace (id, payload, occurred_at), locked.
+
+        Others' locks are skipped. Columns, not entities: the job only reads them.
+        """
+        result = await self.session.execute(
+            select(WebhookEvent.id, WebhookEvent.payload, WebhookEvent.occurred_at)
             .where(
                 WebhookEvent.workspace_id == workspace_id,
                 # Notion events share the table; their own job processes them.
@@ -74,14 +86,9 @@ class WebhookEventRepository:
         )
         return list(result.all())
 
-    async def finish(
-        self, event_id: uuid.UUID, *, status: str, error: str | None, at: datetime
-    ) -> None:
-        await self.session.execute(
-            update(WebhookEvent)
-            .where(WebhookEvent.id == event_id)
-            .values(status=status, error=error, processed_at=at)
-        )
+    async def finish_many(self, results: Sequence[dict[str, Any]], *, at: datetime) -> None:
+        """Record each event's outcome ({id, status, error}) in one statement."""
+        await self.session.execute(_FINISH, {"rows": _json(results), "at": at})
 
 
 class HubspotRepository:
@@ -118,6 +125,59 @@ class HubspotRepository:
             )
         )
 
+    async def stages(self, workspace_id: uuid.UUID) -> list[PipelineStage]:
+        result = await self.session.scalars(
+            select(PipelineStage).where(PipelineStage.workspace_id == workspace_id)
+        )
+        return list(result.all())
+
+    async def member_ids(self, workspace_id: uuid.UUID) -> set[uuid.UUID]:
+        result = await self.session.scalars(
+            select(Membership.user_id).where(Membership.workspace_id == workspace_id)
+        )
+        return set(result.all())
+
+    async def deals_locked(self, workspace_id: uuid.UUID, object_ids: Sequence[int]) -> list[Any]:
+        """The workspace's deals with these HubSpot ids, locked (in id order) for the batch."""
+        result = await self.session.execute(
+            select(*[Deal.__table__.c[name] for name in DEAL_COLUMNS])
+            .where(
+                Deal.workspace_id == workspace_id,
+                Deal.source == DealSource.hubspot,
+                Deal.external_id.in_([str(i) for i in object_ids]),
+            )
+            .order_by(Deal.id)
+            .with_for_update()
+        )
+        return list(result.all())
+
+    async def versions_locked(
+        self, workspace_id: uuid.UUID, object_ids: Sequence[int]
+    ) -> dict[tuple[int, str], datetime]:
+        """Every stored property version of these objects, locked until the batch commits."""
+        version = HubspotPropertyVersion
+        result = await self.session.execute(
+            select(version.object_id, version.property, version.occurred_at)
+            .where(version.workspace_id == workspace_id, version.object_id.in_(object_ids))
+            .order_by(version.object_id, version.property)
+            .with_for_update()
+        )
+        return {(row.object_id, row.property): row.occurred_at for row in result.all()}
+
+    async def claim_versions(
+        self, workspace_id: uuid.UUID, versions: dict[tuple[int, str], datetime]
+    ) -> int:
+        """Store these versions where none is newer; how many were stored."""
+        rows = [
+            {"object_id": object_id, "property": prop, "occurred_at": occurred_at}
+            # In key order, the order the batch read (and locked) the stored ones in.
+            for (object_id, prop), occurred_at in sorted(versions.items())
+        ]
+        result = await self.session.execute(
+            _CLAIM_VERSIONS, {"workspace_id": workspace_id, "rows": _json(rows)}
+        )
+        return len(result.all())
+
     async def claim_version(
         self, workspace_id: uuid.UUID, object_id: int, prop: str, occurred_at: datetime
     ) -> bool:
@@ -137,3 +197,151 @@ class HubspotRepository:
             ).returning(HubspotPropertyVersion.object_id)
         )
         return claimed is not None
+
+
+# The deal columns the processing job reads and writes (all but workspace, source and
+# last_activity_at, which it never changes).
+DEAL_COLUMNS = (
+    "id",
+    "external_id",
+    "title",
+    "amount",
+    "currency",
+    "stage_id",
+    "probability_override",
+    "expected_close_date",
+    "contact_name",
+    "contact_email",
+    "company",
+    "owner_id",
+    "closed_at",
+    "lost_reason",
+    "stage_entered_at",
+    "close_date_push_count",
+    "archived_at",
+    "created_at",
+    "updated_at",
+)
+_DEAL_RECORD = """
+    id uuid, external_id text, title text, amount numeric, currency text, stage_id uuid,
+    probability_override numeric, expected_close_date date, contact_name text,
+    contact_email text, company text, owner_id uuid, closed_at timestamptz, lost_reason text,
+    stage_entered_at timestamptz, close_date_push_count int, archived_at timestamptz,
+    created_at timestamptz, updated_at timestamptz
+"""
+_INSERT_DEALS = text(
+    f"""
+    insert into deal (workspace_id, source, {", ".join(DEAL_COLUMNS)})
+    select :workspace_id, 'hubspot', {", ".join("r." + c for c in DEAL_COLUMNS)}
+    from jsonb_to_recordset(cast(:rows as jsonb)) as r({_DEAL_RECORD})
+    """
+)
+_UPDATE_DEALS = text(
+    f"""
+    update deal as d
+    set {", ".join(f"{c} = r.{c}" for c in DEAL_COLUMNS if c not in ("id", "external_id"))}
+    from jsonb_to_recordset(cast(:rows as jsonb)) as r({_DEAL_RECORD})
+    where d.id = r.id and d.workspace_id = :workspace_id
+    """
+)
+_INSERT_STAGE_CHANGES = text(
+    """
+    insert into deal_stage_change
+        (id, workspace_id, deal_id, from_stage_id, to_stage_id, changed_at, changed_by_id, source)
+    select r.id, :workspace_id, r.deal_id, r.from_stage_id, r.to_stage_id, r.changed_at, null,
+           cast(:source as change_source)
+    from jsonb_to_recordset(cast(:rows as jsonb)) as r(
+        id uuid, deal_id uuid, from_stage_id uuid, to_stage_id uuid, changed_at timestamptz
+    )
+    """
+)
+_INSERT_CLOSE_DATE_CHANGES = text(
+    """
+    insert into deal_close_date_change
+        (id, workspace_id, deal_id, from_date, to_date, changed_at, changed_by_id, source)
+    select r.id, :workspace_id, r.deal_id, r.from_date, r.to_date, r.changed_at, null,
+           cast(:source as change_source)
+    from jsonb_to_recordset(cast(:rows as jsonb)) as r(
+        id uuid, deal_id uuid, from_date date, to_date date, changed_at timestamptz
+    )
+    """
+)
+_INSERT_SYSTEM_ACTIVITIES = text(
+    """
+    insert into activity
+        (id, workspace_id, deal_id, type, system_event, subject, completed_at, occurred_at,
+         source, details, created_at, updated_at)
+    select r.id, :workspace_id, r.deal_id, 'system', r.system_event, r.subject, r.occurred_at,
+           r.occurred_at, r.source, r.details, :now, :now
+    from jsonb_to_recordset(cast(:rows as jsonb)) as r(
+        id uuid, deal_id uuid, system_event system_event, subject text,
+        occurred_at timestamptz, source deal_source, details jsonb
+    )
+    """
+)
+_CLAIM_VERSIONS = text(
+    """
+    insert into hubspot_property_version as v (workspace_id, object_id, property, occurred_at)
+    select :workspace_id, r.object_id, r.property, r.occurred_at
+    from jsonb_to_recordset(cast(:rows as jsonb)) as r(
+        object_id bigint, property text, occurred_at timestamptz
+    )
+    on conflict (workspace_id, object_id, property) do update
+        set occurred_at = excluded.occurred_at
+        where v.occurred_at < excluded.occurred_at
+    returning v.object_id
+    """
+)
+_FINISH = text(
+    """
+    update webhook_event as e
+    set status = r.status, error = r.error, processed_at = :at
+    from jsonb_to_recordset(cast(:rows as jsonb)) as r(id uuid, status text, error text)
+    where e.id = r.id
+    """
+)
+_NOTIFY = text(
+    "select count(pg_notify(:channel, p)) "
+    "from jsonb_array_elements_text(cast(:payloads as jsonb)) as p"
+)
+
+
+class DealBatchRepository:
+    """Writes of one processed batch: its new and changed deals, history, timeline, notices."""
+
+    def __init__(self, session: AsyncSession, workspace_id: uuid.UUID) -> None:
+        self.session = session
+        self.workspace_id = workspace_id
+
+    async def insert_deals(self, rows: Sequence[dict[str, Any]]) -> None:
+        await self._write(_INSERT_DEALS, rows)
+
+    async def update_deals(self, rows: Sequence[dict[str, Any]]) -> None:
+        await self._write(_UPDATE_DEALS, rows)
+
+    async def insert_stage_changes(self, rows: Sequence[dict[str, Any]]) -> None:
+        await self._write(_INSERT_STAGE_CHANGES, rows, source="hubspot")
+
+    async def insert_close_date_changes(self, rows: Sequence[dict[str, Any]]) -> None:
+        await self._write(_INSERT_CLOSE_DATE_CHANGES, rows, source="hubspot")
+
+    async def insert_system_activities(self, rows: Sequence[dict[str, Any]], now: datetime) -> None:
+        await self._write(_INSERT_SYSTEM_ACTIVITIES, rows, now=now)
+
+    async def notify(self, channel: str, payloads: Sequence[str]) -> None:
+        """pg_notify each payload on `channel` (delivered on commit), in one round trip."""
+        if payloads:
+            await self.session.execute(
+                _NOTIFY, {"channel": channel, "payloads": json.dumps(payloads)}
+            )
+
+    async def _write(self, statement: Any, rows: Sequence[dict[str, Any]], **params: Any) -> None:
+        if rows:
+            await self.session.execute(
+                statement, {"workspace_id": self.workspace_id, "rows": _json(rows), **params}
+            )
+
+
+def _json(rows: Sequence[dict[str, Any]]) -> str:
+    # UUIDs, Decimals, dates and datetimes as their text forms, which Postgres casts back.
+    return json.dumps(list(rows), default=str)

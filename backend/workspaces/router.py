@@ -1,9 +1,12 @@
 import uuid
 
 from fastapi import APIRouter, status
+from fastapi.encoders import jsonable_encoder
+from fastapi.responses import JSONResponse
 
 from backend.auth.deps import CurrentUser, WorkspaceAdmin, WorkspaceViewer
 from backend.db import SessionDep
+from backend.invitations.schemas import InvitationRead
 from backend.workspaces import service
 from backend.workspaces.schemas import (
     MemberCreate,
@@ -52,11 +55,26 @@ async def list_members(ctx: WorkspaceViewer, session: SessionDep) -> list[Member
 
 
 @router.post(
-    "/{workspace_id}/members", status_code=status.HTTP_201_CREATED, response_model=MemberRead
+    "/{workspace_id}/members",
+    status_code=status.HTTP_201_CREATED,
+    response_model=MemberRead,
+    responses={
+        status.HTTP_201_CREATED: {"description": "A registered user joined the workspace."},
+        status.HTTP_202_ACCEPTED: {
+            "model": InvitationRead,
+            "description": "No account uses this email yet: a pending invitation was created; "
+            "they join with this role when they register.",
+        },
+    },
 )
-async def add_member(body: MemberCreate, ctx: WorkspaceAdmin, session: SessionDep) -> MemberRead:
-    """Add a registered user to the workspace (admin)."""
-    return await service.add_member(session, ctx, email=body.email, role=body.role)
+async def add_member(
+    body: MemberCreate, ctx: WorkspaceAdmin, session: SessionDep
+) -> MemberRead | JSONResponse:
+    """Add a member by email (admin); someone without an account yet is invited."""
+    added = await service.add_member(session, ctx, email=body.email, role=body.role)
+    if isinstance(added, InvitationRead):
+        return JSONResponse(jsonable_encoder(added), status_code=status.HTTP_202_ACCEPTED)
+    return added
 
 
 @router.patch("/{workspace_id}/members/{user_id}", response_model=MemberRead)

@@ -6,9 +6,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.auth.deps import WorkspaceContext
 from backend.auth.repository import UserRepository
+from backend.invitations import service as invitations
+from backend.invitations.schemas import InvitationRead
 from backend.models import Membership, Role, User, Workspace
 from backend.pipelines.service import create_default_stages
 from backend.workspaces.repository import MemberRepository, WorkspaceRepository
+from backend.workspaces.roles import ensure_may_grant
 from backend.workspaces.schemas import MemberRead, WorkspaceRead
 from kit.errors import Conflict, Forbidden, NotFound
 
@@ -50,14 +53,12 @@ async def list_members(session: AsyncSession, ctx: WorkspaceContext) -> list[Mem
 
 async def add_member(
     session: AsyncSession, ctx: WorkspaceContext, *, email: str, role: Role
-) -> MemberRead:
-    _ensure_may_grant(ctx, role)
+) -> MemberRead | InvitationRead:
+    """A registered user joins at once; anyone else gets a pending invitation."""
+    ensure_may_grant(ctx, role)
     user = await UserRepository(session).get_by_email(email)
     if user is None:
-        raise NotFound(
-            "No VectorOS account uses this email yet; ask them to register, then add them.",
-            code="user_not_found",
-        )
+        return await invitations.invite(session, ctx, email=email, role=role)
     members = MemberRepository(session)
     if await members.role_of(ctx.workspace_id, user.id) is not None:
         raise Conflict("This person is already a member of the workspace.", code="already_member")
@@ -72,8 +73,8 @@ async def change_role(
 ) -> MemberRead:
     members = MemberRepository(session)
     member = await _existing_member(members, ctx, user_id)
-    _ensure_may_grant(ctx, member.role)
-    _ensure_may_grant(ctx, role)
+    ensure_may_grant(ctx, member.role)
+    ensure_may_grant(ctx, role)
     if member.role == Role.owner and role != Role.owner:
         await _ensure_another_owner(members, ctx.workspace_id)
     member.role = role
@@ -90,7 +91,7 @@ async def remove_member(session: AsyncSession, ctx: WorkspaceContext, user_id: u
     members = MemberRepository(session)
     member = await _existing_member(members, ctx, user_id)
     if not leaving_self:
-        _ensure_may_grant(ctx, member.role)
+        ensure_may_grant(ctx, member.role)
     if member.role == Role.owner:
         await _ensure_another_owner(members, ctx.workspace_id)
     await members.delete(member)
@@ -103,11 +104,6 @@ async def _existing_member(
     if member is None:
         raise NotFound("Member not found.")
     return member
-
-
-def _ensure_may_grant(ctx: WorkspaceContext, role: Role) -> None:
-    if role == Role.owner and ctx.role != Role.owner:
-        raise Forbidden("Only an owner can grant or take away the owner role.")
 
 
 async def _ensure_another_owner(members: MemberRepository, workspace_id: uuid.UUID) -> None:

@@ -40,6 +40,8 @@ live.on_change(
     lambda _changes: [InsightsState.refresh],
 )
 
+# On the live pages, following starts before the load, so a change made while the page
+# loads is not missed (the stream does not replay).
 app = rx.App(style=styles.base_style, stylesheets=styles.STYLESHEETS)
 app.add_page(
     login, route="/login", title="Sign in · VectorOS", on_load=LoginState.redirect_if_signed_in
@@ -49,7 +51,7 @@ app.add_page(
     dashboard,
     route="/",
     title="Dashboard · VectorOS",
-    on_load=[SessionState.require_session, DashboardState.load, LiveState.follow("dashboard")],
+    on_load=[SessionState.require_session, LiveState.follow("dashboard"), DashboardState.load],
 )
 app.add_page(
     workspace_settings,
@@ -79,7 +81,7 @@ app.add_page(
     insights,
     route="/insights",
     title="Insights · VectorOS",
-    on_load=[SessionState.require_session, InsightsState.load, LiveState.follow("insights")],
+    on_load=[SessionState.require_session, LiveState.follow("insights"), InsightsState.load],
 )
 
 for route, title, page, state in [

@@ -74,6 +74,11 @@ def test_new_user_signs_up_creates_a_workspace_invites_a_colleague_and_signs_out
     stranger = f"nobody-{uuid.uuid4().hex[:8]}@example.com"
     page.get_by_label("Invite by email").fill(stranger)
     page.get_by_test_id("invite-submit").click()
+    expect(page.get_by_test_id("settings-notice")).to_contain_text("when they register")
+    expect(page.get_by_test_id("invitation-row")).to_contain_text(stranger)
+    # Inviting them twice is refused, and the typed email stays for the user to correct.
+    page.get_by_label("Invite by email").fill(stranger)
+    page.get_by_test_id("invite-submit").click()
     expect(page.get_by_test_id("invite-error")).to_be_visible()
     expect(page.get_by_label("Invite by email")).to_have_value(stranger)
 

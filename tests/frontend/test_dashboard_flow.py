@@ -182,6 +182,8 @@ def test_a_new_insight_appears_live_on_the_dashboard_and_the_insights_page(
 
     page.get_by_test_id("nav-insights").click()
     expect(page.get_by_test_id("insight-title").first).to_be_visible()
+    # Changes are not replayed: raise the next one once this page's stream is live.
+    expect(page.get_by_test_id("live-badge")).to_be_visible()
     raise_insight(sync_engine, leader.workspace_id, "Pipeline coverage fell below 3x")
     expect(page.get_by_test_id("insight-title").filter(has_text="coverage fell")).to_be_visible(
         timeout=10_000

@@ -52,6 +52,44 @@ def test_an_admin_invites_a_colleague_and_changes_their_role(
     assert {m["email"]: m["role"] for m in members}[colleague] == "admin"
 
 
+def test_an_admin_invites_an_unknown_email_sees_it_pending_and_revokes_it(
+    servers: Servers, seller: Seller, page: Page
+) -> None:
+    newcomer = f"newcomer-{uuid.uuid4().hex[:8]}@example.com"
+    invitations_url = f"{servers.backend_url}/api/v1/workspaces/{seller.workspace_id}/invitations"
+    sign_in(page, servers.frontend_url, seller.email)
+    page.get_by_test_id("nav-settings").click()
+    expect(page).to_have_url(re.compile(r"/settings$"))
+    expect(page.get_by_test_id("member-row")).to_have_count(1)
+    expect(page.get_by_test_id("invitation-row")).to_have_count(0)
+
+    page.get_by_label("Invite by email").fill(newcomer)
+    pick(page, "invite-role", "viewer")
+    page.get_by_test_id("invite-submit").click()
+    expect(page.get_by_test_id("settings-notice")).to_contain_text(
+        "They will join when they register with this email"
+    )
+    expect(page.get_by_test_id("invite-error")).to_have_count(0)
+    expect(page.get_by_label("Invite by email")).to_have_value("")
+    pending = page.get_by_test_id("invitation-row")
+    expect(pending).to_have_count(1)
+    expect(pending.first).to_contain_text(newcomer)
+    expect(pending.first.get_by_test_id("invitation-role")).to_have_text("viewer")
+    expect(pending.first.get_by_test_id("invitation-date")).to_contain_text(
+        re.compile(r"^Invited \S")
+    )
+    expect(page.get_by_test_id("member-row")).to_have_count(1)
+    listed = httpx.get(invitations_url, headers=seller.headers).json()
+    assert [(i["email"], i["role"]) for i in listed] == [(newcomer, "viewer")]
+
+    page.reload()
+    expect(pending).to_have_count(1)
+    pending.first.get_by_test_id("invitation-revoke").click()
+    expect(page.get_by_test_id("settings-notice")).to_have_text("Invitation revoked.")
+    expect(pending).to_have_count(0)
+    assert httpx.get(invitations_url, headers=seller.headers).json() == []
+
+
 def test_an_api_key_is_shown_once_works_and_stops_working_when_revoked(
     servers: Servers, seller: Seller, page: Page
 ) -> None:

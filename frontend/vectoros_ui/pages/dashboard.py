@@ -14,31 +14,12 @@ from vectoros_ui.components.dashboard_charts import (
 from vectoros_ui.components.empty_state import empty_state
 from vectoros_ui.components.feedback import error_callout
 from vectoros_ui.components.layout import app_shell
+from vectoros_ui.components.live_badge import live_badge
 from vectoros_ui.states.dashboard import EVERYONE, PERIODS, SOURCES, DashboardState
-from vectoros_ui.states.live import LiveState
 from vectoros_ui.states.session import SessionState
 from vectoros_ui.states.workspace_dialog import WorkspaceDialogState
 
 State = DashboardState
-
-
-def _live_badge() -> rx.Component:
-    return rx.cond(
-        LiveState.live,
-        rx.badge(
-            rx.box(
-                width="0.5rem",
-                height="0.5rem",
-                border_radius="50%",
-                background_color=rx.color("grass", 9),
-                class_name="vos-pulse",
-            ),
-            "Live",
-            color_scheme="grass",
-            variant="soft",
-            data_testid="live-badge",
-        ),
-    )
 
 
 def _header() -> rx.Component:
@@ -47,7 +28,7 @@ def _header() -> rx.Component:
             rx.text("Dashboard", size="2", color_scheme="gray", weight="medium"),
             rx.hstack(
                 rx.heading(SessionState.workspace_name, size="7", data_testid="dashboard-title"),
-                _live_badge(),
+                live_badge(),
                 align="center",
                 spacing="3",
             ),

@@ -5,6 +5,7 @@ import reflex as rx
 from vectoros_ui.components.feedback import error_callout, notice_callout
 from vectoros_ui.components.insight_card import insight_card
 from vectoros_ui.components.layout import app_shell
+from vectoros_ui.components.live_badge import live_badge
 from vectoros_ui.states.deals import ANY
 from vectoros_ui.states.insights import OPEN, PRIORITIES, STATUSES, TYPES, InsightsState
 from vectoros_ui.states.session import SessionState
@@ -28,7 +29,12 @@ def _generate_button(test_id: str) -> rx.Component:
 def _header() -> rx.Component:
     return rx.flex(
         rx.vstack(
-            rx.heading("Insights", size="7", data_testid="insights-title"),
+            rx.hstack(
+                rx.heading("Insights", size="7", data_testid="insights-title"),
+                live_badge(),
+                align="center",
+                spacing="3",
+            ),
             rx.text(
                 rx.cond(State.loading, "Loading…", State.total_label),
                 size="2",

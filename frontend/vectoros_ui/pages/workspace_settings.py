@@ -1,15 +1,17 @@
-"""/settings : Settings -> Workspace (name, members and their roles)."""
+"""/settings : Settings -> Workspace (name, members and their roles, pending invitations)."""
 
 import reflex as rx
 from reflex.vars import ObjectVar
 
 from vectoros_ui.components.feedback import error_callout, notice_callout
 from vectoros_ui.components.forms import labelled
+from vectoros_ui.components.local_time import local_date
 from vectoros_ui.components.settings_nav import section, settings_page
 from vectoros_ui.states.session import SessionState
 from vectoros_ui.states.workspace_settings import (
     INVITE_EMAIL_ID,
     ROLES,
+    Invitation,
     Member,
     WorkspaceSettingsState,
 )
@@ -202,6 +204,74 @@ def _members_table() -> rx.Component:
     )
 
 
+def _invitation_row(invitation: ObjectVar[Invitation]) -> rx.Component:
+    return rx.table.row(
+        rx.table.cell(
+            rx.vstack(
+                rx.text(invitation.email, weight="medium", size="2", overflow_wrap="anywhere"),
+                rx.text(
+                    "Invited " + local_date(invitation.invited_at),
+                    size="1",
+                    color_scheme="gray",
+                    data_testid="invitation-date",
+                ),
+                spacing="0",
+            ),
+        ),
+        rx.table.cell(
+            rx.badge(invitation.role, variant="soft", data_testid="invitation-role"),
+        ),
+        rx.table.cell(
+            rx.cond(
+                SessionState.can_manage,
+                rx.button(
+                    "Revoke",
+                    size="1",
+                    variant="soft",
+                    color_scheme="red",
+                    on_click=State.revoke_invitation(invitation.id),
+                    aria_label="Revoke invitation for " + invitation.email,
+                    data_testid="invitation-revoke",
+                ),
+            ),
+            text_align="right",
+        ),
+        align="center",
+        data_testid="invitation-row",
+    )
+
+
+def _invitations_table() -> rx.Component:
+    """Pending invitations under the members; nothing at all when there are none."""
+    return rx.cond(
+        State.invitations.length() > 0,
+        rx.vstack(
+            rx.heading("Pending invitations", size="3", as_="h3"),
+            rx.text(
+                "No account uses these emails yet. They join with the role shown "
+                "when they register with that email.",
+                size="1",
+                color_scheme="gray",
+            ),
+            rx.table.root(
+                rx.table.header(
+                    rx.table.row(
+                        rx.table.column_header_cell("Email"),
+                        rx.table.column_header_cell("Role"),
+                        rx.table.column_header_cell(""),
+                    ),
+                ),
+                rx.table.body(rx.foreach(State.invitations, _invitation_row)),
+                variant="surface",
+                width="100%",
+                data_testid="invitations-table",
+            ),
+            spacing="2",
+            width="100%",
+        ),
+    )
+
+
 def workspace_settings() -> rx.Component:
     return settings_page(
         "workspace",
@@ -211,11 +281,12 @@ def workspace_settings() -> rx.Component:
         section("General", "The name everyone in this workspace sees.", _rename_form()),
         section(
             "Members",
-            "People who can see this workspace. Invite colleagues once they have an account; "
-            "their role decides what they may change.",
+            "People who can see this workspace; their role decides what they may change. "
+            "Invite colleagues by email: without an account yet, they join when they register.",
             rx.cond(SessionState.can_manage, _invite_form()),
             error_callout(State.invite_error, "invite-error"),
             _members_table(),
+            rx.cond(~State.loading_members, _invitations_table()),
         ),
         on_workspace_change=WorkspaceSettingsState.load,
     )

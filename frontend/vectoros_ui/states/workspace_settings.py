@@ -1,4 +1,4 @@
-"""Settings -> Workspace: rename it and manage who belongs to it."""
+"""Settings -> Workspace: rename it, manage who belongs to it and who is invited."""
 
 import dataclasses
 from typing import Any
@@ -29,8 +29,38 @@ def to_member(item: dict[str, Any]) -> Member:
     )
 
 
+@dataclasses.dataclass
+class Invitation:
+    """A pending seat for an email without an account; `invited_at` is ISO 8601."""
+
+    id: str
+    email: str
+    role: str
+    invited_at: str
+
+
+def to_invitation(item: dict[str, Any]) -> Invitation:
+    return Invitation(
+        id=str(item["id"]),
+        email=str(item["email"]),
+        role=str(item["role"]),
+        invited_at=str(item["created_at"]),
+    )
+
+
+def invite_notice(email: str, role: str, created: dict[str, Any]) -> str:
+    """What the invite did: a registered user joined, anyone else was invited."""
+    if "user_id" in created:
+        return f"{email} joined the workspace as {role}."
+    return (
+        f"{email} has no VectorOS account yet: invited as {role}. "
+        "They will join when they register with this email."
+    )
+
+
 class WorkspaceSettingsState(SessionState):
     members: rx.Field[list[Member]] = rx.field(default_factory=list)
+    invitations: rx.Field[list[Invitation]] = rx.field(default_factory=list)
     loading_members: rx.Field[bool] = rx.field(False)
     error: rx.Field[str] = rx.field("")
     notice: rx.Field[str] = rx.field("")
@@ -41,8 +71,14 @@ class WorkspaceSettingsState(SessionState):
     def _members_path(self, suffix: str = "") -> str:
         return f"/api/v1/workspaces/{self.workspace_id}/members{suffix}"
 
+    def _invitations_path(self, suffix: str = "") -> str:
+        return f"/api/v1/workspaces/{self.workspace_id}/invitations{suffix}"
+
     async def _fetch_members(self) -> None:
+        """Members and pending invitations: one invite can change either list."""
         self.members = [to_member(m) for m in await self._api("GET", self._members_path())]
+        invitations = await self._api("GET", self._invitations_path())
+        self.invitations = [to_invitation(i) for i in invitations]
 
     def _fail(self, exc: ApiError) -> Any:
         """Show the API's message, or send the user to sign in again when the session is gone."""
@@ -61,6 +97,7 @@ class WorkspaceSettingsState(SessionState):
         """on_load (after require_session) and after switching workspace."""
         self._clear_messages()
         self.members = []
+        self.invitations = []
         if not self.workspace_id:
             return
         self.loading_members = True
@@ -99,12 +136,14 @@ class WorkspaceSettingsState(SessionState):
         email = str(form.get("email", "")).strip()
         role = str(form.get("role") or "member")
         if not email:
-            self.invite_error = "Enter the email of someone already registered on VectorOS."
+            self.invite_error = "Enter your colleague's email."
             return
         self.inviting = True
         yield
         try:
-            await self._api("POST", self._members_path(), json={"email": email, "role": role})
+            created = await self._api(
+                "POST", self._members_path(), json={"email": email, "role": role}
+            )
             await self._fetch_members()
         except SessionExpired:
             yield rx.redirect(LOGIN_ROUTE)
@@ -114,7 +153,7 @@ class WorkspaceSettingsState(SessionState):
             return
         finally:
             self.inviting = False
-        self.notice = f"{email} joined the workspace as {role}."
+        self.notice = invite_notice(email, role, created)
         yield rx.set_value(INVITE_EMAIL_ID, "")
 
     @rx.event
@@ -137,4 +176,15 @@ class WorkspaceSettingsState(SessionState):
         except ApiError as exc:
             return self._fail(exc)
         self.notice = "Member removed."
+        return None
+
+    @rx.event
+    async def revoke_invitation(self, invitation_id: str):
+        self._clear_messages()
+        try:
+            await self._api("DELETE", self._invitations_path(f"/{invitation_id}"))
+            await self._fetch_members()
+        except ApiError as exc:
+            return self._fail(exc)
+        self.notice = "Invitation revoked."
         return None

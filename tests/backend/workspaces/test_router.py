@@ -87,17 +87,14 @@ async def test_admin_cannot_grant_owner_and_last_owner_stays(client: AsyncClient
     assert gone.status_code == 404
 
 
-async def test_adding_unknown_or_existing_members_is_explained(client: AsyncClient) -> None:
+async def test_adding_an_existing_member_again_is_explained(client: AsyncClient) -> None:
+    # An email without an account is invited instead (tests/backend/invitations).
     owner, member = await make_user(client), await make_user(client)
     ws = await make_workspace(client, owner)
     base = f"/api/v1/workspaces/{ws}/members"
-    unknown = await client.post(
-        base, json={"email": "stranger@example.com", "role": "member"}, headers=owner.headers
-    )
-    assert unknown.status_code == 404
-    assert unknown.json()["error"]["code"] == "user_not_found"
     await add_member(client, ws, owner, member, "member")
     again = await client.post(
         base, json={"email": member.email, "role": "member"}, headers=owner.headers
     )
     assert again.status_code == 409
+    assert again.json()["error"]["code"] == "already_member"
