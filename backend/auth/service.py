@@ -42,6 +42,7 @@ async def login(session: AsyncSession, *, email: str, password: str, client_ip: 
     if not verify_password(password, user.password_hash if user else None) or user is None:
         await rate_limit.record_failed_login(email, client_ip)
         raise Unauthorized(INVALID_CREDENTIALS, code="invalid_credentials")
+    await invitations.accept_pending(session, user)
     return await _issue_tokens(session, user_id=user.id, family_id=uuid.uuid4())
 
 

@@ -45,8 +45,14 @@ async def revoke(session: AsyncSession, ctx: WorkspaceContext, invitation_id: uu
 
 
 async def accept_pending(session: AsyncSession, user: User) -> None:
-    """Turn every pending invitation for the new account's email into a membership."""
+    """Turn every pending invitation for the account's email into a membership.
+
+    Run on registration and on every login: an invitation sent while its recipient was
+    registering is picked up the next time they sign in. A workspace they joined meanwhile
+    (added directly) keeps their current role.
+    """
     accepted = await InvitationRepository(session).accept_all(user.email, datetime.now(UTC))
     members = MemberRepository(session)
     for workspace_id, role in accepted:
-        await members.add(Membership(workspace_id=workspace_id, user_id=user.id, role=role))
+        if await members.role_of(workspace_id, user.id) is None:
+            await members.add(Membership(workspace_id=workspace_id, user_id=user.id, role=role))
