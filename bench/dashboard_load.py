@@ -25,9 +25,10 @@ import httpx
 from playwright.sync_api import Page, expect, sync_playwright
 
 from bench.server import backend
-from devtools.browser import CHROMIUM, CHROMIUM_ARGS, SCRIPTS_WEB_DIR, free_port, frontend
+from devtools.browser import CHROMIUM, CHROMIUM_ARGS, SCRIPTS_WEB_DIR, frontend
 from devtools.migrate import ensure_database, upgrade
 from devtools.pg import ROOT_DIR, database_url, start_embedded
+from devtools.processes import free_port
 from devtools.seed import BENCH_EMAIL, BENCH_PASSWORD, BENCH_WORKSPACE, seed_benchmark
 
 log = logging.getLogger("vectoros.bench")

@@ -1,7 +1,6 @@
 """The real backend under uvicorn in a subprocess, the way it runs in production."""
 
 import os
-import signal
 import subprocess
 import sys
 import time
@@ -12,6 +11,7 @@ from pathlib import Path
 import httpx
 
 from devtools.pg import ROOT_DIR
+from devtools.processes import stop_group
 
 
 @contextmanager
@@ -53,12 +53,7 @@ def backend(url: str, *, port: int, workers: int, log: Path, pg_options: str = "
             _wait_ready(base, process, log)
             yield base
         finally:
-            os.killpg(process.pid, signal.SIGTERM)
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait()
+            stop_group(process)
 
 
 def _wait_ready(base: str, process: subprocess.Popen[bytes], log: Path) -> None:

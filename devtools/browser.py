@@ -1,8 +1,5 @@
 """The Reflex frontend and the system chromium, for scripts that drive the real UI."""
 
-import os
-import signal
-import socket
 import subprocess
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -10,6 +7,7 @@ from pathlib import Path
 
 from devtools.frontend import frontend_command, wait_until_up_blocking
 from devtools.pg import DATA_DIR
+from devtools.processes import free_port, stop_group
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -24,12 +22,6 @@ CHROMIUM_ARGS = [
 FRONTEND_START_TIMEOUT = 600.0
 # One build folder for the scripts (screenshots, dashboard benchmark): run one at a time.
 SCRIPTS_WEB_DIR = DATA_DIR / "scripts-web" / ".web"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @contextmanager
@@ -47,9 +39,4 @@ def frontend(backend_url: str, *, web_dir: Path, log: Path) -> Iterator[str]:
             wait_until_up_blocking(url, timeout=FRONTEND_START_TIMEOUT, process=process)
             yield url
         finally:
-            os.killpg(process.pid, signal.SIGTERM)
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait()
+            stop_group(process)

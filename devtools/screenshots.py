@@ -17,9 +17,10 @@ import httpx
 from playwright.sync_api import Page, sync_playwright
 
 from bench.server import backend
-from devtools.browser import CHROMIUM, CHROMIUM_ARGS, SCRIPTS_WEB_DIR, free_port, frontend
+from devtools.browser import CHROMIUM, CHROMIUM_ARGS, SCRIPTS_WEB_DIR, frontend
 from devtools.migrate import ensure_database, upgrade
 from devtools.pg import DATA_DIR, ROOT_DIR, database_url, start_embedded
+from devtools.processes import free_port
 
 log = logging.getLogger("vectoros.screenshots")
 PASSWORD = "screenshots-password"

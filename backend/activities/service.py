@@ -54,7 +54,7 @@ async def record_system(
     )
     session.add(activity)
     await session.flush()
-    await _publish(session, activity, "activity.created")
+    await publish_activity(session, activity, "activity.created")
     return activity
 
 
@@ -78,7 +78,7 @@ async def create(
         source=DealSource.manual,
     )
     await ActivityRepository(session).add(activity)
-    await _publish(session, activity, "activity.created")
+    await publish_activity(session, activity, "activity.created")
     await _freshen_deal(session, activity)
     return ActivityRead.model_validate(activity)
 
@@ -102,7 +102,7 @@ async def update(
         setattr(activity, name, value)
     activity.occurred_at = activity.completed_at or activity.scheduled_at or activity.created_at
     await session.flush()
-    await _publish(session, activity, "activity.updated")
+    await publish_activity(session, activity, "activity.updated")
     if "completed_at" in changes or "deal_id" in changes:
         await _freshen_deal(session, activity)
     return ActivityRead.model_validate(activity)
@@ -111,7 +111,7 @@ async def update(
 async def delete(session: AsyncSession, ctx: WorkspaceContext, activity_id: uuid.UUID) -> None:
     activity = await _get_editable(session, ctx.workspace_id, activity_id)
     await ActivityRepository(session).delete(activity)
-    await _publish(session, activity, "activity.deleted")
+    await publish_activity(session, activity, "activity.deleted")
 
 
 async def feed(
@@ -218,7 +218,8 @@ async def _freshen_deal(session: AsyncSession, activity: Activity) -> None:
     )
 
 
-async def _publish(session: AsyncSession, activity: Activity, event: str) -> None:
+async def publish_activity(session: AsyncSession, activity: Activity, event: str) -> None:
+    """Tell the workspace's live listeners an activity was created, updated or deleted."""
     await publish(
         session,
         workspace_id=activity.workspace_id,

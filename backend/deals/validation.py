@@ -11,6 +11,26 @@ from backend.workspaces.repository import MemberRepository
 from kit.errors import Conflict, UnprocessableEntity
 
 
+def no_open_stage() -> Conflict:
+    return Conflict("The workspace has no open stage to put the deal in.", code="no_stage")
+
+
+def unknown_stage() -> UnprocessableEntity:
+    return UnprocessableEntity(
+        "stage_id is not a stage of this workspace.",
+        code="unknown_stage",
+        details=[{"field": "body.stage_id", "message": "unknown stage"}],
+    )
+
+
+def owner_not_member() -> UnprocessableEntity:
+    return UnprocessableEntity(
+        "The owner must be a member of this workspace.",
+        code="owner_not_member",
+        details=[{"field": "body.owner_id", "message": "not a member of the workspace"}],
+    )
+
+
 async def resolve_stage(
     session: AsyncSession, workspace_id: uuid.UUID, stage_id: uuid.UUID | None
 ) -> PipelineStage:
@@ -19,15 +39,11 @@ async def resolve_stage(
     if stage_id is None:
         stage = await stages.first_open(workspace_id)
         if stage is None:
-            raise Conflict("The workspace has no open stage to put the deal in.", code="no_stage")
+            raise no_open_stage()
         return stage
     stage = await stages.get(workspace_id, stage_id)
     if stage is None:
-        raise UnprocessableEntity(
-            "stage_id is not a stage of this workspace.",
-            code="unknown_stage",
-            details=[{"field": "body.stage_id", "message": "unknown stage"}],
-        )
+        raise unknown_stage()
     return stage
 
 
@@ -37,11 +53,7 @@ async def ensure_owner_is_member(
     if owner_id is None:
         return
     if await MemberRepository(session).role_of(workspace_id, owner_id) is None:
-        raise UnprocessableEntity(
-            "The owner must be a member of this workspace.",
-            code="owner_not_member",
-            details=[{"field": "body.owner_id", "message": "not a member of the workspace"}],
-        )
+        raise owner_not_member()
 
 
 async def ensure_external_id_free(

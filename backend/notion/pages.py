@@ -15,7 +15,7 @@ from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.activities.repository import ActivityRepository
-from backend.activities.service import record_system
+from backend.activities.service import publish_activity, record_system
 from backend.deals import service as deals
 from backend.deals.repository import DealRepository
 from backend.deals.schemas import DealUpsert
@@ -101,7 +101,7 @@ async def remove(
     activity = await NotionRepository(session).note_activity(target.workspace_id, page_id)
     if activity is not None:
         await ActivityRepository(session).delete(activity)
-        await _publish_activity(session, activity, "activity.deleted")
+        await publish_activity(session, activity, "activity.deleted")
         await _save(session, target, page_id, "note", event_at, None)
         return Applied("archived")
     return Applied("ignored", "the page was never synced")
@@ -173,12 +173,12 @@ async def upsert_note(session: AsyncSession, target: Target, page: JSON, page_id
             **fields,
         )
         await ActivityRepository(session).add(activity)
-        await _publish_activity(session, activity, "activity.created")
+        await publish_activity(session, activity, "activity.created")
     elif any(getattr(activity, name) != value for name, value in fields.items()):
         for name, value in fields.items():
             setattr(activity, name, value)
         await session.flush()
-        await _publish_activity(session, activity, "activity.updated")
+        await publish_activity(session, activity, "activity.updated")
     if activity.deal_id is not None and activity.completed_at is not None:
         last = await ActivityRepository(session).touch_deal(
             target.workspace_id, activity.deal_id, activity.occurred_at
@@ -288,17 +288,4 @@ async def _synced(
         details={"notion_page_id": page_id, **details},
         source=DealSource.notion,
         occurred_at=when,
-    )
-
-
-async def _publish_activity(session: AsyncSession, activity: Activity, event: str) -> None:
-    await publish(
-        session,
-        workspace_id=activity.workspace_id,
-        type=event,
-        data={
-            "id": str(activity.id),
-            "deal_id": str(activity.deal_id) if activity.deal_id else None,
-            "type": activity.type.value,
-        },
     )

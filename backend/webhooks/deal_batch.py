@@ -28,10 +28,10 @@ from backend.deals.history import (
     stage_moved_entry,
 )
 from backend.deals.schemas import DealUpsert, is_push
+from backend.deals.validation import no_open_stage, owner_not_member, unknown_stage
 from backend.events.publisher import CHANNEL
 from backend.models import PipelineStage, StageKind, SystemEvent
 from backend.webhooks.repository import DEAL_COLUMNS, DealBatchRepository
-from kit.errors import Conflict, UnprocessableEntity
 
 # Columns that can never be empty: a null for them from a sync means "leave as is".
 _REQUIRED = ("title", "amount", "currency", "stage_id", "source")
@@ -364,23 +364,13 @@ class DealBatch:
         if stage_id is None:
             open_stages = [s for s in self.stages.values() if s.kind == StageKind.open]
             if not open_stages:
-                raise Conflict(
-                    "The workspace has no open stage to put the deal in.", code="no_stage"
-                )
+                raise no_open_stage()
             return min(open_stages, key=lambda s: (s.position, s.id))
         stage = self.stages.get(stage_id)
         if stage is None:
-            raise UnprocessableEntity(
-                "stage_id is not a stage of this workspace.",
-                code="unknown_stage",
-                details=[{"field": "body.stage_id", "message": "unknown stage"}],
-            )
+            raise unknown_stage()
         return stage
 
     def _check_owner(self, owner_id: uuid.UUID | None) -> None:
         if owner_id is not None and owner_id not in self.member_ids:
-            raise UnprocessableEntity(
-                "The owner must be a member of this workspace.",
-                code="owner_not_member",
-                details=[{"field": "body.owner_id", "message": "not a member of the workspace"}],
-            )
+            raise owner_not_member()

@@ -170,7 +170,7 @@ async def _creation(context: _Context, event: Event) -> None:
 async def _property_change(context: _Context, event: Event) -> None:
     batch = context.batch
     name = str(event.payload.get("propertyName") or "")
-    changes = await _fields(context, name, event.payload)
+    changes = _fields(context, name, event.payload)
     if not batch.claim(event.object_id, name, event.occurred_at):
         raise EventIgnored(f"a newer change of {name} is already applied")
     deal, created = _deal(batch, event, changes)
@@ -227,32 +227,14 @@ async def _association_change(context: _Context, event: Event) -> None:
     _synced(context.batch, event, deal, subject, contact_id=contact, removed=removed)
 
 
-async def _fields(context: _Context, name: str, payload: dict[str, Any]) -> dict[str, Any]:
+def _fields(context: _Context, name: str, payload: dict[str, Any]) -> dict[str, Any]:
     """Our deal fields for the change; stage and owner resolved from what the batch loaded."""
-    value = payload.get("propertyValue")
-    text = "" if value is None else str(value).strip()
-    if name == "dealstage":
-        stage = context.batch.stage_by_external_id(text)
-        if stage is None:
-            raise EventFailed(f"HubSpot stage {text!r} matches no stage of this workspace")
-        return {"stage_id": stage.id}
-    if name == "hubspot_owner_id":
-        return {"owner_id": _owner(context.integration, text)}
-    # The other properties need no lookup: no query is made.
-    return await values.deal_fields(context.session, context.batch.workspace_id, name, payload)
-
-
-def _owner(integration: Integration | None, owner: str) -> uuid.UUID | None:
-    """The member the integration maps this HubSpot owner to (config `owner_map`)."""
-    if not owner:
-        return None
-    mapped = (integration.config.get("owner_map") or {}).get(owner) if integration else None
-    if mapped is None:
-        raise EventIgnored(f"HubSpot owner {owner} is not mapped to a member")
-    try:
-        return uuid.UUID(str(mapped))
-    except ValueError as exc:
-        raise EventFailed(f"owner_map gives {mapped!r} for {owner}, not a user id") from exc
+    return values.deal_fields(
+        name,
+        payload,
+        stage_by_external_id=context.batch.stage_by_external_id,
+        integration=context.integration,
+    )
 
 
 def _deal(batch: DealBatch, event: Event, changes: dict[str, Any]) -> tuple[DealState, bool]:

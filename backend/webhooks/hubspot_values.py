@@ -1,15 +1,15 @@
 """HubSpot deal properties as our deal fields: which field, and the value parsed and checked."""
 
 import uuid
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.deals.schemas import DealUpsert
-from backend.webhooks.repository import HubspotRepository
+from backend.models import Integration, PipelineStage
 
 
 class EventIgnored(Exception):
@@ -24,10 +24,18 @@ def placeholder_title(object_id: int) -> str:
     return f"HubSpot deal {object_id}"
 
 
-async def deal_fields(
-    session: AsyncSession, workspace_id: uuid.UUID, name: str, payload: dict[str, Any]
+def deal_fields(
+    name: str,
+    payload: dict[str, Any],
+    *,
+    stage_by_external_id: Callable[[str], PipelineStage | None],
+    integration: Integration | None,
 ) -> dict[str, Any]:
-    """Our deal fields for a change of HubSpot property `name` to the payload's value."""
+    """Our deal fields for a change of HubSpot property `name` to the payload's value.
+
+    Stages come from `stage_by_external_id` (what the caller loaded); owners from the
+    integration's `owner_map`.
+    """
     value = payload.get("propertyValue")
     text = "" if value is None else str(value).strip()
     if name == "dealname":
@@ -37,12 +45,12 @@ async def deal_fields(
     if name == "closedate":
         return {"expected_close_date": _date(text) if text else None}
     if name == "dealstage":
-        stage = await HubspotRepository(session).stage_by_external_id(workspace_id, text)
+        stage = stage_by_external_id(text)
         if stage is None:
             raise EventFailed(f"HubSpot stage {text!r} matches no stage of this workspace")
         return {"stage_id": stage.id}
     if name == "hubspot_owner_id":
-        return {"owner_id": await _owner(session, workspace_id, text)}
+        return {"owner_id": _owner(integration, text)}
     if name == "pipeline":
         raise EventIgnored("deals follow their stage; the stage id says the pipeline")
     raise EventIgnored(f"property {name!r} is not synced")
@@ -87,11 +95,10 @@ def _date(text: str) -> date:
     return parsed.astimezone(UTC).date() if parsed.tzinfo else parsed.date()
 
 
-async def _owner(session: AsyncSession, workspace_id: uuid.UUID, owner: str) -> uuid.UUID | None:
+def _owner(integration: Integration | None, owner: str) -> uuid.UUID | None:
     """The member the integration maps this HubSpot owner to (config `owner_map`)."""
     if not owner:
         return None
-    integration = await HubspotRepository(session).integration(workspace_id)
     mapped = (integration.config.get("owner_map") or {}).get(owner) if integration else None
     if mapped is None:
         raise EventIgnored(f"HubSpot owner {owner} is not mapped to a member")

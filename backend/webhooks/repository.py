@@ -115,16 +115,6 @@ class HubspotRepository:
             )
         )
 
-    async def stage_by_external_id(
-        self, workspace_id: uuid.UUID, external_id: str
-    ) -> PipelineStage | None:
-        return await self.session.scalar(
-            select(PipelineStage).where(
-                PipelineStage.workspace_id == workspace_id,
-                PipelineStage.external_id == external_id,
-            )
-        )
-
     async def stages(self, workspace_id: uuid.UUID) -> list[PipelineStage]:
         result = await self.session.scalars(
             select(PipelineStage).where(PipelineStage.workspace_id == workspace_id)

@@ -3,8 +3,6 @@
 import logging
 import os
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import time
@@ -16,8 +14,10 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, Playwright, expect, sync_playwright
 
+from devtools.browser import CHROMIUM, CHROMIUM_ARGS
 from devtools.frontend import FRONTEND_DIR, frontend_command, wait_until_up_blocking
 from devtools.pg import DATA_DIR, ROOT_DIR
+from devtools.processes import free_port, stop_group
 
 logger = logging.getLogger(__name__)
 
@@ -25,16 +25,6 @@ logger = logging.getLogger(__name__)
 if str(FRONTEND_DIR) not in sys.path:
     sys.path.insert(0, str(FRONTEND_DIR))
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 BACKEND_START_TIMEOUT = 60.0
 # The first run installs npm packages and builds the bundle; later runs only rebuild it.
 FRONTEND_START_TIMEOUT = 420.0
@@ -47,38 +37,6 @@ TEST_WEB_DIR = Path(os.environ.get("VECTOROS_TEST_WEB_DIR") or DATA_DIR / "front
 class Servers:
     backend_url: str
     frontend_url: str
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def stop_group(process: subprocess.Popen[bytes], grace: float = 15.0) -> None:
-    """Stop the process and everything it started (it leads its own process group)."""
-    try:
-        os.killpg(process.pid, signal.SIGTERM)
-    except ProcessLookupError:
-        return
-    try:
-        process.wait(grace)
-    except subprocess.TimeoutExpired:
-        pass
-    deadline = time.monotonic() + 5.0
-    # Workers may outlive the leader for a moment; whatever remains after that is killed.
-    while time.monotonic() < deadline:
-        try:
-            os.killpg(process.pid, 0)
-        except ProcessLookupError:
-            break
-        time.sleep(0.1)
-    else:
-        try:
-            os.killpg(process.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-    process.wait()
 
 
 @contextmanager

@@ -71,17 +71,8 @@ class IntegrationsState(SettingsMessages, SessionState):
 
     @rx.event
     async def load(self):
-        self._clear()
-        if not self.workspace_id:
-            return
-        self.loading = True
-        yield
-        try:
-            await self._fetch()
-        except ApiError as exc:
-            yield self._fail(exc)
-        finally:
-            self.loading = False
+        async for update in self._load_page():
+            yield update
 
     @rx.event
     async def connect(self, form: dict[str, Any]):
