@@ -11,9 +11,7 @@ fails with a 400 that names the problem (the SDK does not retry 400s).
 
 import asyncio
 import json
-import socket
 import threading
-import time
 import traceback
 from collections import deque
 from collections.abc import AsyncIterator, Callable, Iterator
@@ -21,7 +19,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
-import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
@@ -45,6 +42,7 @@ from tests.fakes.anthropic_wire import (
     stream_events,
     text,
 )
+from tests.fakes.threaded_server import ThreadedServer
 
 Responder = Callable[[JSON], ScriptedReply | str]
 
@@ -79,8 +77,7 @@ class FakeAnthropic:
         self._script: deque[ScriptedReply] = deque()
         self._requests: list[RecordedRequest] = []
         self._lock = threading.Lock()
-        self._server: uvicorn.Server | None = None
-        self._thread: threading.Thread | None = None
+        self._runner: ThreadedServer | None = None
         self._port: int | None = None
         self.app = Starlette(
             routes=[
@@ -124,33 +121,14 @@ class FakeAnthropic:
         self.responder = None
 
     def start(self) -> "FakeAnthropic":
-        listener = socket.create_server(("127.0.0.1", 0))
-        self._port = listener.getsockname()[1]
-        config = uvicorn.Config(
-            self.app,
-            lifespan="off",
-            log_level="warning",
-            access_log=False,
-            timeout_graceful_shutdown=1,
-        )
-        self._server = uvicorn.Server(config)
-        self._thread = threading.Thread(
-            target=self._server.run, kwargs={"sockets": [listener]}, daemon=True
-        )
-        self._thread.start()
-        for _ in range(500):
-            if self._server.started:
-                return self
-            if not self._thread.is_alive():
-                break
-            time.sleep(0.01)
-        raise RuntimeError("the fake Anthropic server did not start")
+        self._runner = ThreadedServer(self.app, "the fake Anthropic server")
+        self._port = self._runner.start()
+        return self
 
     def stop(self) -> None:
-        if self._server is not None and self._thread is not None:
-            self._server.should_exit = True
-            self._thread.join(timeout=10)
-        self._server = self._thread = None
+        if self._runner is not None:
+            self._runner.stop()
+        self._runner = None
         self._port = None
 
     def __enter__(self) -> "FakeAnthropic":

@@ -12,9 +12,7 @@ refreshed and expired.
 
 import asyncio
 import copy
-import socket
 import threading
-import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -22,13 +20,13 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from tests.fakes import hubspot_records as records
+from tests.fakes.threaded_server import ThreadedServer
 
 JSON = dict[str, Any]
 MAX_LIMIT = 100
@@ -67,8 +65,7 @@ class Hold:
 class FakeHubSpot:
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._server: uvicorn.Server | None = None
-        self._thread: threading.Thread | None = None
+        self._runner: ThreadedServer | None = None
         self._port: int | None = None
         self.reset()
         self.app = Starlette(
@@ -154,34 +151,15 @@ class FakeHubSpot:
     # Server
 
     def start(self) -> "FakeHubSpot":
-        listener = socket.create_server(("127.0.0.1", 0))
-        self._port = listener.getsockname()[1]
-        config = uvicorn.Config(
-            self.app,
-            lifespan="off",
-            log_level="warning",
-            access_log=False,
-            timeout_graceful_shutdown=1,
-        )
-        self._server = uvicorn.Server(config)
-        self._thread = threading.Thread(
-            target=self._server.run, kwargs={"sockets": [listener]}, daemon=True
-        )
-        self._thread.start()
-        for _ in range(500):
-            if self._server.started:
-                return self
-            if not self._thread.is_alive():
-                break
-            time.sleep(0.01)
-        raise RuntimeError("the fake HubSpot server did not start")
+        self._runner = ThreadedServer(self.app, "the fake HubSpot server")
+        self._port = self._runner.start()
+        return self
 
     def stop(self) -> None:
         self.release()
-        if self._server is not None and self._thread is not None:
-            self._server.should_exit = True
-            self._thread.join(timeout=10)
-        self._server = self._thread = None
+        if self._runner is not None:
+            self._runner.stop()
+        self._runner = None
         self._port = None
 
     # Endpoints

@@ -11,9 +11,7 @@ of queries, and answers errors in Notion's `{"object": "error", ...}` shape.
 """
 
 import json
-import socket
 import threading
-import time
 import uuid
 from collections import deque
 from collections.abc import Iterator
@@ -21,13 +19,13 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
-import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from tests.fakes.notion_objects import fixture_page, new_id
+from tests.fakes.threaded_server import ThreadedServer
 
 JSON = dict[str, Any]
 TOKEN = "ntn_fake_integration_token_0123456789abcdef"
@@ -62,8 +60,7 @@ class FakeNotion:
         self._failures: deque[Failure] = deque()
         self._requests: list[RecordedRequest] = []
         self._lock = threading.Lock()
-        self._server: uvicorn.Server | None = None
-        self._thread: threading.Thread | None = None
+        self._runner: ThreadedServer | None = None
         self._port: int | None = None
         self.app = Starlette(
             routes=[
@@ -132,30 +129,14 @@ class FakeNotion:
     # -- lifecycle -------------------------------------------------------------------------
 
     def start(self) -> "FakeNotion":
-        listener = socket.create_server(("127.0.0.1", 0))
-        self._port = listener.getsockname()[1]
-        config = uvicorn.Config(
-            self.app, lifespan="off", log_level="warning", access_log=False,
-            timeout_graceful_shutdown=1,
-        )  # fmt: skip
-        self._server = uvicorn.Server(config)
-        self._thread = threading.Thread(
-            target=self._server.run, kwargs={"sockets": [listener]}, daemon=True
-        )
-        self._thread.start()
-        for _ in range(500):
-            if self._server.started:
-                return self
-            if not self._thread.is_alive():
-                break
-            time.sleep(0.01)
-        raise RuntimeError("the fake Notion server did not start")
+        self._runner = ThreadedServer(self.app, "the fake Notion server")
+        self._port = self._runner.start()
+        return self
 
     def stop(self) -> None:
-        if self._server is not None and self._thread is not None:
-            self._server.should_exit = True
-            self._thread.join(timeout=10)
-        self._server = self._thread = None
+        if self._runner is not None:
+            self._runner.stop()
+        self._runner = None
         self._port = None
 
     def __enter__(self) -> "FakeNotion":
