@@ -26,7 +26,6 @@ from backend.insights.outlook_router import router as outlook_router
 from backend.insights.router import router as insights_router
 from backend.integrations.router import router as integrations_router
 from backend.invitations.router import router as invitations_router
-from backend.notion.router import router as notion_router
 from backend.notion.router import webhook_router as notion_webhook_router
 from backend.pipelines.router import router as stages_router
 from backend.webhooks.router import router as webhooks_router
@@ -35,19 +34,29 @@ from kit.errors import install_error_handlers
 from kit.http import BodySizeLimitMiddleware, RequestContextMiddleware
 from kit.logging import configure_logging
 
-ROUTERS = [health_router, auth_router, users_router, workspaces_router, api_keys_router]
-ROUTERS += [activities_router, insights_router, integrations_router]
-ROUTERS.append(events_router)
-ROUTERS.append(analytics_router)
-ROUTERS += [stages_router, deals_router]
-ROUTERS.append(imports_router)
-ROUTERS.append(chat_router)
-ROUTERS.append(webhooks_router)
-ROUTERS.append(insight_generation_router)
-ROUTERS += [dashboard_router, demo_router]
-ROUTERS += [notion_router, notion_webhook_router]
-ROUTERS.append(outlook_router)
-ROUTERS.append(invitations_router)
+ROUTERS = [
+    health_router,
+    auth_router,
+    users_router,
+    workspaces_router,
+    invitations_router,
+    api_keys_router,
+    stages_router,
+    deals_router,
+    activities_router,
+    analytics_router,
+    outlook_router,
+    dashboard_router,
+    demo_router,
+    insights_router,
+    insight_generation_router,
+    chat_router,
+    integrations_router,  # HubSpot and Notion connections included
+    imports_router,
+    events_router,
+    webhooks_router,
+    notion_webhook_router,
+]
 
 
 @asynccontextmanager

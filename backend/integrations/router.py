@@ -7,10 +7,12 @@ from backend.db import SessionDep
 from backend.hubspot.router import router as hubspot_router
 from backend.integrations import service
 from backend.integrations.schemas import IntegrationCreate, IntegrationRead, IntegrationUpdate
+from backend.notion.router import router as notion_router
 
 router = APIRouter(prefix="/api/v1/workspaces/{workspace_id}/integrations", tags=["integrations"])
-# First, so `/hubspot` is not taken for an `{integration_id}`.
+# First, so `/hubspot` and `/notion` are not taken for an `{integration_id}`.
 router.include_router(hubspot_router)
+router.include_router(notion_router)
 
 
 @router.get("", response_model=list[IntegrationRead])

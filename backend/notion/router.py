@@ -20,7 +20,7 @@ from backend.notion.schemas import (
     VerificationTokenRead,
 )
 
-router = APIRouter(prefix="/api/v1/workspaces/{workspace_id}/integrations/notion", tags=["notion"])
+router = APIRouter(prefix="/notion", tags=["notion"])
 webhook_router = APIRouter(prefix="/api/v1/webhooks", tags=["webhooks"])
 
 
