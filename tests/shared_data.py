@@ -1,7 +1,6 @@
-"""Where the real vendor fixtures and the CRM sample live (`../shared/data` of the checkout).
+"""Where the real vendor fixtures and the CRM sample live: `../shared/data` beside the checkout.
 
-VECTOROS_SHARED_DATA overrides it; a checkout elsewhere on this machine falls back to
-/work/shared/data.
+VECTOROS_SHARED_DATA points elsewhere (a checkout that is not beside `shared/`).
 """
 
 import os
@@ -9,15 +8,4 @@ from pathlib import Path
 
 from devtools.pg import ROOT_DIR
 
-
-def _shared_data() -> Path:
-    if configured := os.environ.get("VECTOROS_SHARED_DATA"):
-        return Path(configured)
-    beside_checkout = ROOT_DIR.parent / "shared" / "data"
-    for candidate in (beside_checkout, Path("/work/shared/data")):
-        if candidate.is_dir():
-            return candidate
-    return beside_checkout
-
-
-SHARED_DATA = _shared_data()
+SHARED_DATA = Path(os.environ.get("VECTOROS_SHARED_DATA") or ROOT_DIR.parent / "shared" / "data")

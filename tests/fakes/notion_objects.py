@@ -1,7 +1,7 @@
 """Notion API objects in their real wire shapes (Notion-Version 2022-06-28).
 
 Page objects are built from the real `GET /v1/pages` response fixture in
-/work/shared/data/notion, so every field Notion sends is there; database schemas and
+../shared/data/notion, so every field Notion sends is there; database schemas and
 property values follow the API reference's shapes.
 """
 

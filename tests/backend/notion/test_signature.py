@@ -1,4 +1,4 @@
-"""X-Notion-Signature against the published and computed vectors in /work/shared/data/notion."""
+"""X-Notion-Signature against the published and computed vectors in ../shared/data/notion."""
 
 import json
 
