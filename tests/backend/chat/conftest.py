@@ -13,7 +13,7 @@ from httpx import AsyncClient
 from sqlalchemy import Engine
 
 from tests.ai_core.agents.factories import Seeded, seed_workspaces
-from tests.backend.chat.servers import serving, wait_until_alive
+from tests.app_servers import serving, wait_until_alive
 from tests.fakes.anthropic_server import FakeAnthropic, anthropic_server, fake_anthropic
 
 __all__ = ["anthropic_server", "fake_anthropic"]

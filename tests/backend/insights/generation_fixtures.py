@@ -26,7 +26,7 @@ from backend import db
 from backend.config import settings as backend_settings
 from backend.insights import ai_core_client
 from backend.models import Activity, ActivityType, Deal, DealSource, PipelineStage
-from tests.backend.chat.servers import serving, wait_until_alive
+from tests.app_servers import serving, wait_until_alive
 from tests.backend.deals.factories import Pipeline
 from tests.backend.worker.queued_jobs import run_queued_jobs
 from tests.fakes.anthropic_server import FakeAnthropic

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import httpx
 
-ROOT_DIR = Path(__file__).resolve().parents[3]
+ROOT_DIR = Path(__file__).resolve().parents[1]
 # Generous: several processes import FastAPI, LangChain and numpy at once on a busy machine.
 START_TIMEOUT = 300.0
 
