@@ -30,13 +30,9 @@ def _create_form() -> rx.Component:
                 flex="1",
                 width="100%",
             ),
-            rx.vstack(
-                rx.el.label(
-                    "Access",
-                    html_for="api-key-role",
-                    font_size="var(--font-size-2)",
-                    font_weight="500",
-                ),
+            labelled(
+                "Access",
+                "api-key-role",
                 rx.select(
                     KEY_ROLES,
                     id="api-key-role",
@@ -44,7 +40,7 @@ def _create_form() -> rx.Component:
                     default_value="viewer",
                     custom_attrs={"data-testid": "api-key-role"},
                 ),
-                spacing="1",
+                full_width=False,
             ),
             rx.button(
                 rx.icon("key_round", size=16),

@@ -76,13 +76,9 @@ def _invite_form() -> rx.Component:
                 flex="1",
                 width="100%",
             ),
-            rx.vstack(
-                rx.el.label(
-                    "Role",
-                    html_for="invite-role",
-                    font_size="var(--font-size-2)",
-                    font_weight="500",
-                ),
+            labelled(
+                "Role",
+                "invite-role",
                 rx.select(
                     ROLES,
                     id="invite-role",
@@ -90,7 +86,7 @@ def _invite_form() -> rx.Component:
                     default_value="member",
                     custom_attrs={"data-testid": "invite-role"},
                 ),
-                spacing="1",
+                full_width=False,
             ),
             rx.button(
                 rx.icon("user_plus", size=16),
