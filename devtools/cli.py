@@ -43,6 +43,8 @@ def main(argv: list[str] | None = None) -> None:
         "--workspaces", type=int, default=0, help="smaller tenant workspaces around it"
     )
     args = parser.parse_args(argv)
+    if args.command == "run":
+        stop_on_signals()
     with ExitStack() as stack:
         url = _database(stack)
         if args.command == "migrate":
@@ -108,6 +110,20 @@ def _seed_benchmark(url: str, deals: int, activities: int | None, workspaces: in
     log.info(
         "    workspace %s, login %s / %s", data.workspace_id, seed.BENCH_EMAIL, seed.BENCH_PASSWORD
     )
+
+
+def stop_on_signals() -> None:
+    """SIGTERM and SIGHUP (a `kill`, a closed terminal) stop `run` the way Ctrl-C does.
+
+    SIGINT too, explicitly: a shell starting `make run` in the background ignores it.
+    """
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    for sig in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, interrupt)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 def _run(url: str) -> None:
