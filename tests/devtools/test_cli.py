@@ -13,8 +13,8 @@ SCRIPT = """
 import time
 from devtools.cli import stop_on_signals
 stop_on_signals()
-print("ready", flush=True)
 try:
+    print("ready", flush=True)
     time.sleep(60)
 except KeyboardInterrupt:
     print("stopping cleanly", flush=True)
