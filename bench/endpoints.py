@@ -7,6 +7,7 @@ reported as skipped, as are query parameters a route does not declare.
 import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from typing import Any
 
 import httpx
@@ -127,6 +128,12 @@ def cases(ws: Workspace) -> list[Case]:
             "sort": "-amount",
         }
 
+    def quarter(rng: random.Random) -> tuple[str, Params]:
+        year, first_month = rng.choice((2025, 2026)), rng.choice((1, 4, 7, 10))
+        start = date(year, first_month, 1)
+        end = (start + timedelta(days=93)).replace(day=1) - timedelta(days=1)
+        return f"{base}/analytics/conversion", {"from": start.isoformat(), "to": end.isoformat()}
+
     return [
         Case("deals: first page", DEALS, fixed(f"{base}/deals")),
         Case(
@@ -162,6 +169,18 @@ def cases(ws: Workspace) -> list[Case]:
             "analytics: conversion",
             f"{WS}/analytics/conversion",
             fixed(f"{base}/analytics/conversion"),
+        ),
+        Case(
+            "analytics: conversion, one owner",
+            f"{WS}/analytics/conversion",
+            lambda rng: (f"{base}/analytics/conversion", {"owner_id": rng.choice(ws.owner_ids)}),
+            ("owner_id",),
+        ),
+        Case(
+            "analytics: conversion, one quarter",
+            f"{WS}/analytics/conversion",
+            quarter,
+            ("from", "to"),
         ),
         Case(
             "analytics: performance",

@@ -41,6 +41,7 @@ from backend.analytics.schemas import (
 )
 from backend.analytics.stage_history import StageFlow, StageHistoryRepository
 from backend.auth.deps import WorkspaceContext
+from backend.db import session_factory
 from backend.models import StageKind
 
 CENT = Decimal("0.01")
@@ -129,6 +130,13 @@ async def conversion(
             )
         )
     return ConversionReport(start=start, end=end, owner_id=owner_id, stages=rows)
+
+
+async def compact_stage_funnel() -> None:
+    """Keep the whole-history funnel cheap to read: every stage change adds rows to its
+    running totals, and this folds them (the worker runs it every minute)."""
+    async with session_factory()() as session, session.begin():
+        await StageHistoryRepository(session).compact_totals()
 
 
 async def performance(

@@ -7,19 +7,43 @@ stage history changes; see DealStageStay), each with its length, whether it is t
 first visit to the stage, and the stages the deal entered afterwards. Stays in the current
 stage of an open deal have no end: they count as entries but not in the durations
 (censored).
+
+Over the whole history (no date range), the funnel is read from the running totals the
+database keeps beside the stays (backend/models/stage_funnel.py) and the quartiles from a
+handful of stays found through the length histogram; a date range reads the stays entered
+in it.
 """
 
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Float, and_, case, func, or_, select, true
+from sqlalchemy import (
+    CTE,
+    BigInteger,
+    Float,
+    and_,
+    case,
+    cast,
+    column,
+    func,
+    or_,
+    select,
+    true,
+    values,
+)
 from sqlalchemy.dialects.postgresql import ARRAY, array
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from backend.deals.repository import prefer_custom_plans
-from backend.models import DealStageStay, PipelineStage, StageKind
+from backend.models import (
+    DealStageStay,
+    PipelineStage,
+    StageKind,
+    stage_funnel_reach,
+    stage_stay_histogram,
+)
 
 
 @dataclass(frozen=True)
@@ -29,6 +53,10 @@ class StageFlow:
     median_days: float | None
     p75_days: float | None
     measured_stays: int
+
+
+# The stay-length quantiles reported: median and 75th percentile (percentile_cont).
+QUARTILES = (0.5, 0.75)
 
 
 class StageHistoryRepository:
@@ -45,40 +73,163 @@ class StageHistoryRepository:
     ) -> dict[uuid.UUID, StageFlow]:
         """Per stage, over stays entered in [start, end): deals entering it for the first
         time, how many of those moved on (a later open stage, or won), and stay lengths."""
-        stage, further = aliased(PipelineStage), aliased(PipelineStage)
-        # Where a deal must go next for a stage to count as passed: won, or an open stage
-        # placed after it. Taken from the pipeline as it is now, so reordering applies.
-        advancing = (
-            select(func.array_agg(further.id))
-            .where(
-                further.workspace_id == stage.workspace_id,
-                or_(
-                    further.kind == StageKind.won,
-                    and_(further.kind == StageKind.open, further.position > stage.position),
-                ),
-            )
-            .scalar_subquery()
-        )
-        rules = (
+        await prefer_custom_plans(self.session)
+        if start is None and end is None:
+            return await self._flow_from_totals(workspace_id, owner_id)
+        return await self._flow_from_stays(workspace_id, start=start, end=end, owner_id=owner_id)
+
+    async def compact_totals(self) -> None:
+        """Fold the funnel totals' signed rows into one row per key (every workspace)."""
+        await self.session.execute(select(func.compact_stage_funnel()))
+
+    async def _flow_from_totals(
+        self, workspace_id: uuid.UUID, owner_id: uuid.UUID | None
+    ) -> dict[uuid.UUID, StageFlow]:
+        """The whole history's funnel, from the running totals and the length histogram."""
+        rules = _stage_rules(workspace_id)
+        reach = stage_funnel_reach
+        moved_on = and_(rules.c.is_open, reach.c.reached_after.overlap(rules.c.advancing))
+        entries = (
             select(
-                stage.id,
-                (stage.kind == StageKind.open).label("is_open"),
-                advancing.label("advancing"),
+                rules.c.id,
+                func.sum(reach.c.first_visits).label("entered"),
+                func.sum(reach.c.first_visits).filter(moved_on).label("advanced"),
             )
-            .where(stage.workspace_id == workspace_id)
-            .cte("rules")
-            .prefix_with("MATERIALIZED")  # evaluate `advancing` once per stage, not per stay
+            .join_from(rules, reach, reach.c.stage_id == rules.c.id)
+            .where(reach.c.workspace_id == workspace_id)
+            .group_by(rules.c.id)
         )
+        if owner_id is not None:
+            entries = entries.where(reach.c.owner_id == owner_id)
+        counts = {row.id: row for row in await self.session.execute(entries)}
+        lengths = await self._stay_quartiles(workspace_id, owner_id)
+        flows = {}
+        for stage_id in counts.keys() | lengths.keys():
+            count = counts.get(stage_id)
+            measured, quartiles = lengths.get(stage_id, (0, {}))
+            flows[stage_id] = StageFlow(
+                entered=int(count.entered or 0) if count else 0,
+                advanced=int(count.advanced or 0) if count else 0,
+                median_days=quartiles.get(QUARTILES[0]),
+                p75_days=quartiles.get(QUARTILES[1]),
+                measured_stays=measured,
+            )
+        return flows
+
+    async def _stay_quartiles(
+        self, workspace_id: uuid.UUID, owner_id: uuid.UUID | None
+    ) -> dict[uuid.UUID, tuple[int, dict[float, float]]]:
+        """Per open stage: completed stays, and their length quartiles as percentile_cont
+        computes them, reading only the two stays each quartile sits between.
+
+        One statement, so the histogram and the stays are read in the same snapshot.
+        """
+        rules = _stage_rules(workspace_id)
+        histogram, stay = stage_stay_histogram, DealStageStay
+        owned = [] if owner_id is None else [histogram.c.owner_id == owner_id]
+        lengths = (
+            select(
+                histogram.c.stage_id,
+                histogram.c.bucket,
+                func.sum(histogram.c.stays).label("stays"),
+            )
+            .join(rules, and_(rules.c.id == histogram.c.stage_id, rules.c.is_open))
+            .where(histogram.c.workspace_id == workspace_id, *owned)
+            .group_by(histogram.c.stage_id, histogram.c.bucket)
+            .having(func.sum(histogram.c.stays) != 0)
+            .cte("lengths")
+        )
+        per_stage = {"partition_by": lengths.c.stage_id}
+        cumulative = select(
+            lengths.c.stage_id,
+            lengths.c.bucket,
+            lengths.c.stays,
+            (
+                func.sum(lengths.c.stays).over(**per_stage, order_by=lengths.c.bucket)
+                - lengths.c.stays
+            ).label("below"),
+            func.sum(lengths.c.stays).over(**per_stage).label("measured"),
+        ).cte("cumulative")
+        quartile = values(column("fraction", Float), name="quartile").data(
+            [(fraction,) for fraction in QUARTILES]
+        )
+        # percentile_cont's position among the n sorted values (0-based), in float8 as it
+        # computes it: the value there is interpolated between the stays at floor and ceil.
+        position = quartile.c.fraction * cast(cumulative.c.measured - 1, Float)
+        rank = cast(func.floor(position), BigInteger)
+        targets = (
+            select(
+                cumulative.c.stage_id,
+                cumulative.c.bucket,
+                cumulative.c.measured,
+                quartile.c.fraction,
+                position.label("position"),
+                rank.label("rank"),
+                (rank - cumulative.c.below).label("rank_in_bucket"),
+            )
+            .join(quartile, true())
+            .where(cumulative.c.below <= rank, rank < cumulative.c.below + cumulative.c.stays)
+            .cte("targets")
+        )
+        bucket_start = func.coalesce(
+            func.stay_days_bounds(type_=ARRAY(Float))[targets.c.bucket], float("-inf")
+        )
+        # The bucket's stays in `days` order from the funnel index: the one at the rank, and
+        # the next (which may open the next bucket).
+        neighbours = (
+            select(stay.days)
+            .where(
+                stay.workspace_id == workspace_id,
+                stay.stage_id == targets.c.stage_id,
+                ~stay.archived,
+                stay.days >= bucket_start,
+                *([] if owner_id is None else [stay.owner_id == owner_id]),
+            )
+            .order_by(stay.days)
+            .offset(targets.c.rank_in_bucket)
+            .limit(2)
+            .correlate(targets)
+            .subquery()
+        )
+        pair = select(
+            func.min(neighbours.c.days).label("low"), func.max(neighbours.c.days).label("high")
+        ).lateral("pair")
+        query = select(
+            targets.c.stage_id,
+            targets.c.measured,
+            targets.c.fraction,
+            targets.c.position,
+            targets.c.rank,
+            pair.c.low,
+            pair.c.high,
+        ).join(pair, true())
+        quartiles: dict[uuid.UUID, tuple[int, dict[float, float]]] = {}
+        for row in await self.session.execute(query):
+            measured, values_at = quartiles.setdefault(row.stage_id, (int(row.measured), {}))
+            # float8_lerp, as percentile_cont ends.
+            values_at[row.fraction] = row.low + (row.high - row.low) * (row.position - row.rank)
+        return quartiles
+
+    async def _flow_from_stays(
+        self,
+        workspace_id: uuid.UUID,
+        *,
+        start: datetime | None,
+        end: datetime | None,
+        owner_id: uuid.UUID | None,
+    ) -> dict[uuid.UUID, StageFlow]:
+        """A period's funnel, from the stays entered in it."""
+        rules = _stage_rules(workspace_id)
         stay = DealStageStay
         stay_days = case((rules.c.is_open, stay.days))
-        quartiles = func.percentile_cont(array([0.5, 0.75]), type_=ARRAY(Float)).within_group(
+        quartiles = func.percentile_cont(array(list(QUARTILES)), type_=ARRAY(Float)).within_group(
             stay_days
         )
         moved_on = and_(
             stay.first_visit, rules.c.is_open, stay.reached_after.overlap(rules.c.advancing)
         )
-        # One index range per stage, read in `days` order: the percentile's sort gets its
-        # input already sorted, and nothing but the index is read.
+        # One index range per stage, nothing but the index read: by entry time for a short
+        # period, else in `days` order (the percentile's sort then gets sorted input).
         flow = select(
             func.count().filter(stay.first_visit).label("entered"),
             func.count().filter(moved_on).label("advanced"),
@@ -97,9 +248,36 @@ class StageHistoryRepository:
             flow = flow.where(stay.entered_at < end)
         per_stage = flow.lateral("flow")
         query = select(rules.c.id, per_stage).select_from(rules).join(per_stage, true())
-        await prefer_custom_plans(self.session)
         flows = {}
         for row in await self.session.execute(query):
             median, p75 = row.quartiles or (None, None)
             flows[row.id] = StageFlow(row.entered, row.advanced, median, p75, row.measured_stays)
         return flows
+
+
+def _stage_rules(workspace_id: uuid.UUID) -> CTE:
+    """The workspace's stages: whether each is open, and where a deal must go next for it to
+    count as passed (won, or an open stage placed after it). Taken from the pipeline as it
+    is now, so reordering applies to the whole history."""
+    stage, further = aliased(PipelineStage), aliased(PipelineStage)
+    advancing = (
+        select(func.array_agg(further.id))
+        .where(
+            further.workspace_id == stage.workspace_id,
+            or_(
+                further.kind == StageKind.won,
+                and_(further.kind == StageKind.open, further.position > stage.position),
+            ),
+        )
+        .scalar_subquery()
+    )
+    return (
+        select(
+            stage.id,
+            (stage.kind == StageKind.open).label("is_open"),
+            advancing.label("advancing"),
+        )
+        .where(stage.workspace_id == workspace_id)
+        .cte("rules")
+        .prefix_with("MATERIALIZED")  # evaluate `advancing` once per stage, not per row
+    )

@@ -24,6 +24,7 @@ from backend.models.integration import Integration
 from backend.models.invitation import WorkspaceInvitation
 from backend.models.notion import NotionPage, NotionSyncRun
 from backend.models.pipeline import PipelineStage
+from backend.models.stage_funnel import stage_funnel_reach, stage_stay_histogram
 from backend.models.token import ApiKey, RateLimitBucket, RefreshToken
 from backend.models.user import User
 from backend.models.webhook_event import HubspotPropertyVersion, WebhookEvent
@@ -69,6 +70,8 @@ __all__ = [
     "User",
     "WebhookEvent",
     "Workspace",
+    "stage_funnel_reach",
+    "stage_stay_histogram",
     "WorkspaceInvitation",
     "WorkspacePreference",
 ]

@@ -156,6 +156,15 @@ class DealStageStay(Base):
             postgresql_include=["entered_at", "first_visit", "owner_id", "reached_after"],
             postgresql_where=text("not archived"),
         ),
+        # A period's funnel: the stays entered in it, without reading the rest.
+        Index(
+            "ix_deal_stage_stay_entered",
+            "workspace_id",
+            "stage_id",
+            "entered_at",
+            postgresql_include=["days", "first_visit", "owner_id", "reached_after"],
+            postgresql_where=text("not archived"),
+        ),
     )
 
     deal_id: Mapped[uuid.UUID] = mapped_column(

@@ -4,6 +4,7 @@ import uuid
 
 from procrastinate import JobContext, RetryStrategy, builtin_tasks
 
+from backend.analytics import service as analytics
 from backend.imports import processing
 from backend.worker.app import app
 
@@ -40,3 +41,10 @@ async def retry_stalled_jobs(context: JobContext, timestamp: int) -> None:
 async def remove_old_jobs(context: JobContext, timestamp: int) -> None:
     """Delete succeeded jobs after a week; failed ones stay until someone looks at them."""
     await builtin_tasks.remove_old_jobs(context, max_hours=KEEP_FINISHED_JOBS_HOURS)
+
+
+@app.periodic(cron="* * * * *")
+@app.task(name="analytics.compact_stage_funnel", queueing_lock="compact_stage_funnel")
+async def compact_stage_funnel(timestamp: int) -> None:
+    """Fold the funnel's running totals, which every stage change adds rows to."""
+    await analytics.compact_stage_funnel()

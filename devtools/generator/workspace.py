@@ -104,7 +104,9 @@ def _unusable_hash() -> str:
 
 
 async def analyze(engine: AsyncEngine) -> None:
-    """Fresh planner statistics after a bulk load, so the first queries plan well."""
+    """Fresh planner statistics after a bulk load, so the first queries plan well, and the
+    funnel totals the load added to folded (as the worker's periodic job would)."""
     async with engine.connect() as conn:
         await conn.execution_options(isolation_level="AUTOCOMMIT")
+        await conn.execute(text("select compact_stage_funnel()"))
         await conn.execute(text("analyze"))

@@ -80,4 +80,5 @@ def test_the_tasks_and_their_schedules_are_registered() -> None:
         "insights.schedule_runs": generation_settings.schedule_cron,
         "hubspot.schedule_syncs": settings.hubspot_sync_cron,
         "notion.schedule_reconcile": "41 * * * *",
+        "analytics.compact_stage_funnel": "* * * * *",
     }
