@@ -205,7 +205,7 @@ class StageHistoryRepository:
         ).join(pair, true())
         quartiles: dict[uuid.UUID, tuple[int, dict[float, float]]] = {}
         for row in await self.session.execute(query):
-            measured, values_at = quartiles.setdefault(row.stage_id, (int(row.measured), {}))
+            _, values_at = quartiles.setdefault(row.stage_id, (int(row.measured), {}))
             # float8_lerp, as percentile_cont ends.
             values_at[row.fraction] = row.low + (row.high - row.low) * (row.position - row.rank)
         return quartiles
