@@ -2,8 +2,9 @@
 
 Written only by the database (triggers on deal_stage_stay, migration c6b5f4e3d276): stays
 removed add their rows with a minus sign, stays added with a plus sign, so a key's value is
-the sum of its rows and writers never wait on one another for a hot row. `compact_stage_funnel()` (a periodic job) folds
-each key's rows into one. Live deals' stays only; archived ones leave the funnel.
+the sum of its rows and writers never wait on one another for a hot row.
+`compact_stage_funnel()` (a periodic job) folds each key's rows into one. Live deals' stays
+only; archived ones leave the funnel.
 """
 
 from sqlalchemy import Column, Index, Integer, Table, Uuid
