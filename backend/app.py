@@ -33,6 +33,7 @@ from backend.workspaces.router import router as workspaces_router
 from kit.errors import install_error_handlers
 from kit.http import BodySizeLimitMiddleware, RequestContextMiddleware
 from kit.logging import configure_logging
+from kit.startup import freeze_startup_heap
 
 ROUTERS = [
     health_router,
@@ -61,6 +62,7 @@ ROUTERS = [
 
 @asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    freeze_startup_heap()
     yield
     await app.state.event_broker.close()
 

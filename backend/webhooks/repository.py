@@ -27,20 +27,60 @@ from backend.models import (
     PipelineStage,
     WebhookEvent,
 )
+from backend.webhooks.schemas import HubSpotBatch
 
-_INSERT_NEW_EVENTS = text(
+# One round trip per delivery. Each event is read from the body as sent (Postgres parses
+# it once; Python never re-serializes it), beside what the request parsed: position, dedupe
+# key, portal, occurredAt. The portal's connected workspace is joined here, so disconnecting
+# takes effect on the next delivery. A processing job of the workspace that is queued and
+# not started yet is held `FOR SHARE` until this transaction ends: a worker (`FOR UPDATE
+# SKIP LOCKED`) cannot start it before these events are visible, so it will apply them,
+# and no other job is needed. Returned: the workspaces with new events and no such job.
+_INSERT_NEW_HUBSPOT_EVENTS = text(
     """
-    insert into webhook_event
-        (id, source, dedupe_key, workspace_id, integration_id, status, error, payload,
-         occurred_at)
-    select gen_random_uuid(), r.source, r.dedupe_key, r.workspace_id, r.integration_id,
-           r.status, r.error, r.payload, r.occurred_at
-    from jsonb_to_recordset(cast(:rows as jsonb)) as r(
-        source text, dedupe_key text, workspace_id uuid, integration_id uuid, status text,
-        error text, payload jsonb, occurred_at timestamptz
+    with incoming as (
+        select k.position, k.dedupe_key, k.portal_id, k.occurred_at_ms, e.payload
+        from jsonb_to_recordset(cast(:events as jsonb)) as k(
+            position bigint, dedupe_key text, portal_id numeric, occurred_at_ms bigint
+        )
+        join jsonb_array_elements(cast(:body as jsonb)) with ordinality as e(payload, position)
+            using (position)
+    ),
+    connected as (
+        select distinct on (i.config ->> 'portal_id') i.config ->> 'portal_id' as portal,
+               i.id, i.workspace_id
+        from integration as i
+        where i.type = 'hubspot' and i.status != 'disconnected'
+          and i.config ->> 'portal_id' = any(cast(:portal_texts as text[]))
+        order by i.config ->> 'portal_id', i.created_at desc, i.id
+    ),
+    inserted as (
+        insert into webhook_event
+            (id, source, dedupe_key, workspace_id, integration_id, status, error, payload,
+             occurred_at)
+        select gen_random_uuid(), 'hubspot', k.dedupe_key, c.workspace_id, c.id,
+               case when c.id is null then 'ignored' else 'received' end,
+               case when c.id is null then 'no workspace connects portal ' || k.portal_id end,
+               k.payload, timestamptz 'epoch' + k.occurred_at_ms * interval '1 millisecond'
+        from incoming as k
+        left join connected as c on c.portal = cast(k.portal_id as text)
+        order by k.position
+        on conflict (source, dedupe_key) do nothing
+        returning workspace_id
+    ),
+    queued as (
+        select j.lock
+        from procrastinate_jobs as j
+        where j.status = 'todo'
+          and j.lock in (select :lock_prefix || cast(workspace_id as text) from inserted)
+        for share of j
     )
-    on conflict (source, dedupe_key) do nothing
-    returning workspace_id, status
+    select distinct n.workspace_id
+    from inserted as n
+    where n.workspace_id is not null
+      and not exists (
+          select 1 from queued as q where q.lock = :lock_prefix || cast(n.workspace_id as text)
+      )
     """
 )
 
@@ -49,14 +89,32 @@ class WebhookEventRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
-    async def add_new(self, rows: Sequence[dict[str, Any]]) -> set[uuid.UUID]:
-        """Insert the events not stored yet; the workspaces that got new ones to process."""
-        # The whole batch travels as one JSON parameter: a 100-row VALUES list costs more to
-        # build and parse (in SQLAlchemy and psycopg) than Postgres takes to insert it.
+    async def add_new_hubspot(self, batch: HubSpotBatch, *, lock_prefix: str) -> list[uuid.UUID]:
+        """Store the batch's events not stored yet, each as received or ignored (no workspace
+        connects its portal).
+
+        Returns the workspaces that got new events and have no processing job (locked
+        `lock_prefix` + workspace id) waiting to start; a waiting one is held until commit.
+        """
+        events = [
+            {
+                "position": e.position,
+                "dedupe_key": e.dedupe_key,
+                "portal_id": e.portal_id,
+                "occurred_at_ms": e.occurred_at_ms,
+            }
+            for e in batch.events
+        ]
         result = await self.session.execute(
-            _INSERT_NEW_EVENTS, {"rows": json.dumps(list(rows), default=str)}
+            _INSERT_NEW_HUBSPOT_EVENTS,
+            {
+                "body": batch.body,
+                "events": json.dumps(events),
+                "portal_texts": [str(p) for p in batch.portal_ids],
+                "lock_prefix": lock_prefix,
+            },
         )
-        return {row.workspace_id for row in result.all() if row.status == "received"}
+        return list(result.scalars().all())
 
     async def next_pending(self, workspace_id: uuid.UUID, *, limit: int) -> list[Any]:
         """The oldest unhandled events of the workspace (id, payload, occurred_at), locked.

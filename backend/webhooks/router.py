@@ -8,7 +8,7 @@ from backend.db import SessionDep
 from backend.hubspot import credentials
 from backend.webhooks import hubspot_signature, service
 from backend.webhooks.repository import HubspotRepository
-from backend.webhooks.schemas import MalformedBody, parse_events
+from backend.webhooks.schemas import MalformedBody, parse_batch
 from kit.errors import BadRequest, Unauthorized
 
 router = APIRouter(prefix="/api/v1/webhooks", tags=["webhooks"])
@@ -24,10 +24,10 @@ async def hubspot_webhook(request: Request, session: SessionDep) -> Response:
         if not await _signed_by_portals_private_app(session, request, body):
             raise Unauthorized(str(exc), code="invalid_signature") from exc
     try:
-        events = parse_events(body)
+        batch = parse_batch(body)
     except MalformedBody as exc:
         raise BadRequest(str(exc), code="malformed_webhook") from exc
-    await service.receive_hubspot(session, events)
+    await service.receive_hubspot(session, batch)
     # Committed before answering: a 2xx must mean the events are stored; a failure here is
     # a 5xx, which HubSpot retries.
     await session.commit()
@@ -53,7 +53,7 @@ async def _signed_by_portals_private_app(
     The body is read before it is trusted only to learn which portal's secret to try.
     """
     try:
-        portals = {event.portal_id for event, _ in parse_events(body)}
+        portals = parse_batch(body).portal_ids
     except MalformedBody:
         return False
     if len(portals) != 1:

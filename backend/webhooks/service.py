@@ -1,48 +1,30 @@
 """Incoming HubSpot webhooks, request side: store each event once, queue its processing."""
 
-from typing import Any
-
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from backend.webhooks.repository import HubspotRepository, WebhookEventRepository
-from backend.webhooks.schemas import HubSpotEvent
+from backend.webhooks.repository import WebhookEventRepository
+from backend.webhooks.schemas import HubSpotBatch
 from backend.worker.app import defer
 from backend.worker.hubspot_tasks import process_hubspot_events
 
+# A workspace's processing jobs share this lock (+ its id): they run one at a time, so its
+# events apply in order.
+PROCESSING_LOCK = "hubspot_events:"
 
-async def receive_hubspot(
-    session: AsyncSession, events: list[tuple[HubSpotEvent, dict[str, Any]]]
-) -> None:
+
+async def receive_hubspot(session: AsyncSession, batch: HubSpotBatch) -> None:
     """Store the events not seen before and, in the same transaction, queue their processing.
 
     Events of portals no workspace connected are stored as ignored: answering 2xx stops
-    HubSpot retrying them, and the row shows they came.
+    HubSpot retrying them, and the row shows they came. A workspace whose processing job is
+    queued and not started yet gets no second one: that job will apply these events too
+    (the repository holds it until this transaction commits).
     """
-    integrations = await HubspotRepository(session).integrations_by_portal(
-        {event.portal_id for event, _ in events}
-    )
-    rows = []
-    for event, raw in events:
-        integration = integrations.get(event.portal_id)
-        rows.append(
-            {
-                "source": "hubspot",
-                "dedupe_key": event.dedupe_key(),
-                "workspace_id": integration.workspace_id if integration else None,
-                "integration_id": integration.id if integration else None,
-                "status": "received" if integration else "ignored",
-                "error": None if integration else f"no workspace connects portal {event.portal_id}",
-                "payload": raw,
-                "occurred_at": event.occurred_at,
-            }
-        )
-    # One row per event even when a batch repeats one: the insert must not see it twice.
-    unique = list({row["dedupe_key"]: row for row in rows}.values())
-    for workspace_id in await WebhookEventRepository(session).add_new(unique):
-        # The lock runs a workspace's jobs one at a time, so its events apply in order.
+    repository = WebhookEventRepository(session)
+    for workspace_id in await repository.add_new_hubspot(batch, lock_prefix=PROCESSING_LOCK):
         await defer(
             session,
             process_hubspot_events,
-            lock=f"hubspot_events:{workspace_id}",
+            lock=PROCESSING_LOCK + str(workspace_id),
             workspace_id=str(workspace_id),
         )

@@ -10,6 +10,7 @@ import logging
 from backend.config import settings
 from backend.worker.app import app
 from kit.logging import configure_logging
+from kit.startup import freeze_startup_heap
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -24,7 +25,12 @@ def main(argv: list[str] | None = None) -> None:
 
 async def _work(concurrency: int) -> None:
     async with app.open_async():
-        await app.run_worker_async(concurrency=concurrency, name="vectoros-worker")
+        freeze_startup_heap()
+        # A queued job can be passed over while a webhook request holds it (see
+        # webhooks.repository) and then gets no new wake-up: look again every second.
+        await app.run_worker_async(
+            concurrency=concurrency, name="vectoros-worker", fetch_job_polling_interval=1.0
+        )
 
 
 if __name__ == "__main__":

@@ -85,6 +85,15 @@ async def test_an_unknown_portal_is_accepted_and_recorded_as_ignored(
     assert jobs(sync_engine) == []
 
 
+async def test_a_portal_id_beyond_64_bits_is_recorded_as_ignored(
+    client: AsyncClient, sync_engine: Engine
+) -> None:
+    response = await deliver(client, [event("deal.creation", 1, 1000, portal_id=10**20)])
+
+    assert response.status_code == 204
+    assert [r.status for r in stored(sync_engine)] == ["ignored"]
+
+
 @pytest.mark.parametrize(
     "name", ["docs_legacy_webhooks_example_batch.json", "docs_v1_validation_example_body.raw.json"]
 )
