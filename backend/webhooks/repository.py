@@ -72,6 +72,9 @@ _INSERT_NEW_HUBSPOT_EVENTS = text(
         select j.lock
         from procrastinate_jobs as j
         where j.status = 'todo'
+          -- A job waiting to retry after a failure may fail for good: new events get a
+          -- fresh job with all its attempts ahead.
+          and j.attempts = 0
           and j.lock in (select :lock_prefix || cast(workspace_id as text) from inserted)
         for share of j
     )

@@ -45,6 +45,22 @@ async def test_a_delivery_while_the_job_waits_queues_no_second_one(
     assert statuses(sync_engine) == ["processed", "processed"]
 
 
+async def test_a_job_waiting_to_retry_after_a_failure_does_not_take_new_deliveries(
+    client: AsyncClient, sync_engine: Engine
+) -> None:
+    await connect_hubspot(client, sync_engine)
+    await deliver(client, [event("deal.creation", 1, 1000)])
+    with sync_engine.begin() as conn:  # as procrastinate leaves a job it will retry
+        conn.execute(text("update procrastinate_jobs set attempts = 1"))
+
+    response = await deliver(client, [change(1, "amount", "10", 2000)])
+
+    assert response.status_code == 204
+    assert len(jobs(sync_engine)) == 2
+    await run_queued_jobs()
+    assert statuses(sync_engine) == ["processed", "processed"]
+
+
 async def test_a_waiting_job_cannot_start_before_a_delivery_counting_on_it_commits(
     client: AsyncClient, sync_engine: Engine
 ) -> None:
