@@ -20,12 +20,10 @@ from sqlalchemy import (
     cast,
     func,
     literal,
-    null,
     or_,
     select,
     true,
     type_coerce,
-    union_all,
 )
 from sqlalchemy.engine import Row
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -37,6 +35,7 @@ from backend.models import (
     Deal,
     DealCloseDateChange,
     DealStageChange,
+    DealStageStay,
     Membership,
     PipelineStage,
     StageKind,
@@ -287,77 +286,39 @@ class SnapshotRepository:
     ) -> list[Row[Any]]:
         """Stays in open stages of the open deals and those closed since `since`.
 
-        A stay runs from the change that put the deal in a stage to the next change; a
-        history that does not start with "created in <stage>" (imports) starts with a stay
-        from creation to the first change; a deal that never moved stays where it was made.
+        Read from the stays the database keeps (see DealStageStay): from the change that put
+        the deal in a stage to the next change, with a first stay from creation when the
+        history does not start there, and one since creation for a deal that never moved.
         """
         now = literal(as_of, DateTime(timezone=True))
-        current = aliased(PipelineStage)
-        scope = (
-            select(Deal.id, Deal.created_at, Deal.stage_id, current.kind)
-            .join(current, and_(current.id == Deal.stage_id, current.workspace_id == workspace_id))
-            .where(
-                Deal.workspace_id == workspace_id,
-                Deal.archived_at.is_(None),
-                or_(current.kind == StageKind.open, Deal.closed_at >= since),
-            )
-            .cte("scope")
-        )
-        change = DealStageChange
-        order = (change.changed_at, change.id)
-        changes = (
-            select(
-                change.deal_id,
-                change.from_stage_id,
-                change.to_stage_id,
-                change.changed_at,
-                scope.c.created_at,
-                func.lead(change.changed_at)
-                .over(partition_by=change.deal_id, order_by=order)
-                .label("left_at"),
-                func.row_number().over(partition_by=change.deal_id, order_by=order).label("n"),
-            )
-            .join(scope, scope.c.id == change.deal_id)
-            .where(change.workspace_id == workspace_id)
-            .cte("changes")
-        )
-        moves = select(
-            changes.c.deal_id,
-            changes.c.to_stage_id.label("stage_id"),
-            changes.c.changed_at.label("entered_at"),
-            changes.c.left_at,
-        ).where(changes.c.to_stage_id.is_not(None))
-        untracked_starts = select(
-            changes.c.deal_id,
-            changes.c.from_stage_id,
-            func.least(changes.c.created_at, changes.c.changed_at),
-            changes.c.changed_at,
-        ).where(changes.c.n == 1, changes.c.from_stage_id.is_not(None))
-        never_moved = select(scope.c.id, scope.c.stage_id, scope.c.created_at, null()).where(
-            ~select(change.id)
-            .where(change.deal_id == scope.c.id, change.workspace_id == workspace_id)
-            .exists()
-        )
-        stays = union_all(moves, untracked_starts, never_moved).subquery("stays")
-        stage = aliased(PipelineStage)
+        stay = DealStageStay
+        current, stage = aliased(PipelineStage), aliased(PipelineStage)
         query = (
             select(
-                func.dense_rank().over(order_by=stays.c.deal_id).label("deal"),
-                stays.c.stage_id,
-                _offset_days(stays.c.entered_at, now).label("entered"),
-                _offset_days(stays.c.left_at, now).label("left"),
-                scope.c.kind.label("outcome"),
+                func.dense_rank().over(order_by=stay.deal_id).label("deal"),
+                stay.stage_id,
+                _offset_days(stay.entered_at, now).label("entered"),
+                _offset_days(stay.left_at, now).label("left"),
+                current.kind.label("outcome"),
             )
-            .join(scope, scope.c.id == stays.c.deal_id)
+            .join(Deal, Deal.id == stay.deal_id)
+            .join(current, and_(current.id == Deal.stage_id, current.workspace_id == workspace_id))
             .join(
                 stage,
                 and_(
-                    stage.id == stays.c.stage_id,
+                    stage.id == stay.stage_id,
                     stage.workspace_id == workspace_id,
                     stage.kind == StageKind.open,
                 ),
             )
-            .order_by(stays.c.deal_id, stays.c.entered_at)
+            .where(
+                stay.workspace_id == workspace_id,
+                ~stay.archived,
+                Deal.workspace_id == workspace_id,
+                Deal.archived_at.is_(None),
+                or_(current.kind == StageKind.open, Deal.closed_at >= since),
+            )
+            .order_by(stay.deal_id, stay.entered_at, stay.seq)
         )
         return list((await self.session.execute(query)).all())
 
