@@ -77,38 +77,30 @@ TRIGGERS = [
 
 # Folds each key's signed rows into one (dropping keys that sum to zero). The rows folded
 # are exactly the rows deleted, so rows that writers commit meanwhile are kept for next time.
-COMPACT = """
-create function compact_stage_funnel() returns void
-language sql as $fn$
+FOLD = """
   with gone as (
-    delete from stage_funnel_reach
+    delete from {table}
     where (workspace_id, stage_id) in (
-      select workspace_id, stage_id from stage_funnel_reach
-      group by workspace_id, stage_id, owner_id, reached_after
+      select workspace_id, stage_id from {table}
+      group by workspace_id, stage_id, owner_id, {key}
       having count(*) > 1)
     returning *
   )
-  insert into stage_funnel_reach (workspace_id, stage_id, owner_id, reached_after, first_visits)
-  select workspace_id, stage_id, owner_id, reached_after, sum(first_visits)
+  insert into {table} (workspace_id, stage_id, owner_id, {key}, {count})
+  select workspace_id, stage_id, owner_id, {key}, sum({count})
   from gone
   group by 1, 2, 3, 4
-  having sum(first_visits) <> 0;
-
-  with gone as (
-    delete from stage_stay_histogram
-    where (workspace_id, stage_id) in (
-      select workspace_id, stage_id from stage_stay_histogram
-      group by workspace_id, stage_id, owner_id, bucket
-      having count(*) > 1)
-    returning *
-  )
-  insert into stage_stay_histogram (workspace_id, stage_id, owner_id, bucket, stays)
-  select workspace_id, stage_id, owner_id, bucket, sum(stays)
-  from gone
-  group by 1, 2, 3, 4
-  having sum(stays) <> 0;
-$fn$
+  having sum({count}) <> 0;
 """
+FOLDED = [
+    ("stage_funnel_reach", "reached_after", "first_visits"),
+    ("stage_stay_histogram", "bucket", "stays"),
+]
+COMPACT = (
+    "create function compact_stage_funnel() returns void language sql as $fn$"
+    + "".join(FOLD.format(table=t, key=k, count=c) for t, k, c in FOLDED)
+    + "$fn$"
+)
 
 
 def _rollup_inserts(*, sign: str, rows: str) -> str:
