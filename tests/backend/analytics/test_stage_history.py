@@ -8,8 +8,7 @@ from httpx import AsyncClient
 from sqlalchemy import Engine, text
 
 from backend.analytics import service
-from tests.backend.deals.factories import Pipeline, make_deal, make_pipeline
-from tests.backend.deals.test_stage_stays import insert_changes, move
+from tests.backend.deals.factories import Pipeline, insert_changes, make_deal, make_pipeline, move
 from tests.factories import add_member, make_user
 
 T0 = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)

@@ -1,13 +1,12 @@
 """deal_stage_stay follows the stage history whoever writes it (API, bulk SQL, deletes)."""
 
-import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from httpx import AsyncClient
 from sqlalchemy import Engine, text
 
-from tests.backend.deals.factories import Pipeline, make_deal, make_pipeline
+from tests.backend.deals.factories import insert_changes, make_deal, make_pipeline, move
 from tests.factories import add_member, make_user
 
 T0 = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
@@ -28,36 +27,6 @@ def stays(engine: Engine, deal_id: str) -> list[dict[str, Any]]:
             {"deal": deal_id},
         )
         return [dict(row._mapping) for row in rows]
-
-
-async def move(client: AsyncClient, pipeline: Pipeline, deal_id: str, stage: str) -> None:
-    response = await client.patch(
-        f"{pipeline.deals_url}/{deal_id}",
-        json={"stage_id": pipeline.stages[stage]},
-        headers=pipeline.owner.headers,
-    )
-    assert response.status_code == 200, response.text
-
-
-def insert_changes(engine: Engine, pipeline: Pipeline, deal_id: str, path: list[tuple]) -> None:
-    """Stage changes written straight into the table, as bulk loads and syncs may do."""
-    with engine.begin() as conn:
-        for from_stage, to_stage, at in path:
-            conn.execute(
-                text(
-                    "insert into deal_stage_change (id, workspace_id, deal_id, from_stage_id,"
-                    " to_stage_id, changed_at, source)"
-                    " values (:id, :ws, :deal, :from_stage, :to_stage, :at, 'import')"
-                ),
-                {
-                    "id": uuid.uuid4(),
-                    "ws": pipeline.workspace_id,
-                    "deal": deal_id,
-                    "from_stage": pipeline.stages[from_stage] if from_stage else None,
-                    "to_stage": pipeline.stages[to_stage],
-                    "at": at,
-                },
-            )
 
 
 async def test_stage_moves_through_the_api_open_and_close_stays(
