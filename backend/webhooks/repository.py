@@ -52,7 +52,8 @@ _INSERT_NEW_HUBSPOT_EVENTS = text(
         from integration as i
         where i.type = 'hubspot' and i.status != 'disconnected'
           and i.config ->> 'portal_id' = any(cast(:portal_texts as text[]))
-        order by i.config ->> 'portal_id', i.created_at desc, i.id
+        -- The newest, when several connect it (as HubspotRepository.integrations_by_portal).
+        order by i.config ->> 'portal_id', i.created_at desc, i.id desc
     ),
     inserted as (
         insert into webhook_event
@@ -157,14 +158,17 @@ class HubspotRepository:
         self.session = session
 
     async def integrations_by_portal(self, portal_ids: set[int]) -> dict[int, Integration]:
-        """The connected HubSpot integration of each portal that has one."""
+        """The connected HubSpot integration of each portal that has one: the newest, when
+        several connect it (as `_INSERT_NEW_HUBSPOT_EVENTS` picks)."""
         portal = Integration.config["portal_id"].astext
         result = await self.session.scalars(
-            select(Integration).where(
+            select(Integration)
+            .where(
                 Integration.type == IntegrationType.hubspot,
                 Integration.status != IntegrationStatus.disconnected,
                 portal.in_([str(p) for p in portal_ids]),
             )
+            .order_by(Integration.created_at, Integration.id)  # the newest is kept last
         )
         return {int(i.config["portal_id"]): i for i in result.all()}
 

@@ -8,7 +8,7 @@ from backend.db import SessionDep
 from backend.hubspot import credentials
 from backend.webhooks import hubspot_signature, service
 from backend.webhooks.repository import HubspotRepository
-from backend.webhooks.schemas import MalformedBody, parse_batch
+from backend.webhooks.schemas import HubSpotBatch, MalformedBody, parse_batch
 from kit.errors import BadRequest, Unauthorized
 
 router = APIRouter(prefix="/api/v1/webhooks", tags=["webhooks"])
@@ -18,15 +18,18 @@ router = APIRouter(prefix="/api/v1/webhooks", tags=["webhooks"])
 async def hubspot_webhook(request: Request, session: SessionDep) -> Response:
     """HubSpot's event deliveries: signature checked, each event stored once, processed later."""
     body = await request.body()
+    batch = None
     try:
         _verify(request, body, settings.hubspot_client_secret)
     except hubspot_signature.InvalidSignature as exc:
-        if not await _signed_by_portals_private_app(session, request, body):
+        batch = await _batch_signed_by_portals_private_app(session, request, body)
+        if batch is None:
             raise Unauthorized(str(exc), code="invalid_signature") from exc
-    try:
-        batch = parse_batch(body)
-    except MalformedBody as exc:
-        raise BadRequest(str(exc), code="malformed_webhook") from exc
+    if batch is None:
+        try:
+            batch = parse_batch(body)
+        except MalformedBody as exc:
+            raise BadRequest(str(exc), code="malformed_webhook") from exc
     await service.receive_hubspot(session, batch)
     # Committed before answering: a 2xx must mean the events are stored; a failure here is
     # a 5xx, which HubSpot retries.
@@ -45,30 +48,30 @@ def _verify(request: Request, body: bytes, secret: str) -> None:
     )
 
 
-async def _signed_by_portals_private_app(
+async def _batch_signed_by_portals_private_app(
     session: AsyncSession, request: Request, body: bytes
-) -> bool:
-    """Whether a private app, connected with its own secret, signed this portal's batch.
+) -> HubSpotBatch | None:
+    """The batch, if a private app connected with its own secret signed this portal's
+    delivery; else None.
 
     The body is read before it is trusted only to learn which portal's secret to try.
     """
     try:
-        portals = parse_batch(body).portal_ids
+        batch = parse_batch(body)
     except MalformedBody:
-        return False
-    if len(portals) != 1:
-        return False
-    integration = (await HubspotRepository(session).integrations_by_portal(portals)).get(
-        portals.pop()
-    )
+        return None
+    if len(batch.portal_ids) != 1:
+        return None
+    [portal] = batch.portal_ids
+    integration = (await HubspotRepository(session).integrations_by_portal({portal})).get(portal)
     secret = credentials.webhook_secret(integration) if integration else None
     if not secret:
-        return False
+        return None
     try:
         _verify(request, body, secret)
     except hubspot_signature.InvalidSignature:
-        return False
-    return True
+        return None
+    return batch
 
 
 def _uri_as_called(request: Request) -> str:

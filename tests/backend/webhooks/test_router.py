@@ -216,3 +216,14 @@ async def test_a_database_outage_mid_request_is_5xx_and_stores_nothing(
     assert response.status_code >= 500
     assert stored(sync_engine) == []
     assert jobs(sync_engine) == []
+
+
+async def test_a_portal_two_workspaces_connect_delivers_to_the_newest_connection(
+    client: AsyncClient, sync_engine: Engine
+) -> None:
+    await connect_hubspot(client, sync_engine)
+    newest = await connect_hubspot(client, sync_engine)
+
+    assert (await deliver(client, [event("deal.creation", 1, 1000)])).status_code == 204
+
+    assert [str(r.workspace_id) for r in stored(sync_engine)] == [newest.workspace_id]
