@@ -15,8 +15,10 @@ in it.
 """
 
 import uuid
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import (
     CTE,
@@ -85,130 +87,36 @@ class StageHistoryRepository:
     async def _flow_from_totals(
         self, workspace_id: uuid.UUID, owner_id: uuid.UUID | None
     ) -> dict[uuid.UUID, StageFlow]:
-        """The whole history's funnel, from the running totals and the length histogram."""
-        rules = _stage_rules(workspace_id)
-        reach = stage_funnel_reach
-        moved_on = and_(rules.c.is_open, reach.c.reached_after.overlap(rules.c.advancing))
-        entries = (
-            select(
-                rules.c.id,
-                func.sum(reach.c.first_visits).label("entered"),
-                func.sum(reach.c.first_visits).filter(moved_on).label("advanced"),
-            )
-            .join_from(rules, reach, reach.c.stage_id == rules.c.id)
-            .where(reach.c.workspace_id == workspace_id)
-            .group_by(rules.c.id)
-        )
-        if owner_id is not None:
-            entries = entries.where(reach.c.owner_id == owner_id)
-        counts = {row.id: row for row in await self.session.execute(entries)}
-        lengths = await self._stay_quartiles(workspace_id, owner_id)
-        flows = {}
-        for stage_id in counts.keys() | lengths.keys():
-            count = counts.get(stage_id)
-            measured, quartiles = lengths.get(stage_id, (0, {}))
-            flows[stage_id] = StageFlow(
-                entered=int(count.entered or 0) if count else 0,
-                advanced=int(count.advanced or 0) if count else 0,
-                median_days=quartiles.get(QUARTILES[0]),
-                p75_days=quartiles.get(QUARTILES[1]),
-                measured_stays=measured,
-            )
-        return flows
+        """The whole history's funnel from the running totals; each stay-length quartile as
+        percentile_cont computes it, from only the two stays it sits between.
 
-    async def _stay_quartiles(
-        self, workspace_id: uuid.UUID, owner_id: uuid.UUID | None
-    ) -> dict[uuid.UUID, tuple[int, dict[float, float]]]:
-        """Per open stage: completed stays, and their length quartiles as percentile_cont
-        computes them, reading only the two stays each quartile sits between.
-
-        One statement, so the histogram and the stays are read in the same snapshot.
+        One statement: the totals and the stays are read in the same snapshot.
         """
         rules = _stage_rules(workspace_id)
-        histogram, stay = stage_stay_histogram, DealStageStay
-        owned = [] if owner_id is None else [histogram.c.owner_id == owner_id]
-        lengths = (
+        entries = _entries(rules, workspace_id, owner_id)
+        targets = _quartile_targets(rules, workspace_id, owner_id)
+        pair = _neighbours(targets, workspace_id, owner_id)
+        query = (
             select(
-                histogram.c.stage_id,
-                histogram.c.bucket,
-                func.sum(histogram.c.stays).label("stays"),
+                rules.c.id,
+                entries.c.entered,
+                entries.c.advanced,
+                targets.c.measured,
+                targets.c.fraction,
+                targets.c.position,
+                targets.c.rank,
+                pair.c.low,
+                pair.c.high,
             )
-            .join(rules, and_(rules.c.id == histogram.c.stage_id, rules.c.is_open))
-            .where(histogram.c.workspace_id == workspace_id, *owned)
-            .group_by(histogram.c.stage_id, histogram.c.bucket)
-            .having(func.sum(histogram.c.stays) != 0)
-            .cte("lengths")
+            .select_from(rules)
+            .outerjoin(entries, entries.c.stage_id == rules.c.id)
+            .outerjoin(targets, targets.c.stage_id == rules.c.id)
+            .outerjoin(pair, true())
         )
-        per_stage = {"partition_by": lengths.c.stage_id}
-        cumulative = select(
-            lengths.c.stage_id,
-            lengths.c.bucket,
-            lengths.c.stays,
-            (
-                func.sum(lengths.c.stays).over(**per_stage, order_by=lengths.c.bucket)
-                - lengths.c.stays
-            ).label("below"),
-            func.sum(lengths.c.stays).over(**per_stage).label("measured"),
-        ).cte("cumulative")
-        quartile = values(column("fraction", Float), name="quartile").data(
-            [(fraction,) for fraction in QUARTILES]
-        )
-        # percentile_cont's position among the n sorted values (0-based), in float8 as it
-        # computes it: the value there is interpolated between the stays at floor and ceil.
-        position = quartile.c.fraction * cast(cumulative.c.measured - 1, Float)
-        rank = cast(func.floor(position), BigInteger)
-        targets = (
-            select(
-                cumulative.c.stage_id,
-                cumulative.c.bucket,
-                cumulative.c.measured,
-                quartile.c.fraction,
-                position.label("position"),
-                rank.label("rank"),
-                (rank - cumulative.c.below).label("rank_in_bucket"),
-            )
-            .join(quartile, true())
-            .where(cumulative.c.below <= rank, rank < cumulative.c.below + cumulative.c.stays)
-            .cte("targets")
-        )
-        bucket_start = func.coalesce(
-            func.stay_days_bounds(type_=ARRAY(Float))[targets.c.bucket], float("-inf")
-        )
-        # The bucket's stays in `days` order from the funnel index: the one at the rank, and
-        # the next (which may open the next bucket).
-        neighbours = (
-            select(stay.days)
-            .where(
-                stay.workspace_id == workspace_id,
-                stay.stage_id == targets.c.stage_id,
-                ~stay.archived,
-                stay.days >= bucket_start,
-                *([] if owner_id is None else [stay.owner_id == owner_id]),
-            )
-            .order_by(stay.days)
-            .offset(targets.c.rank_in_bucket)
-            .limit(2)
-            .correlate(targets)
-            .subquery()
-        )
-        pair = select(
-            func.min(neighbours.c.days).label("low"), func.max(neighbours.c.days).label("high")
-        ).lateral("pair")
-        query = select(
-            targets.c.stage_id,
-            targets.c.measured,
-            targets.c.fraction,
-            targets.c.position,
-            targets.c.rank,
-            pair.c.low,
-            pair.c.high,
-        ).join(pair, true())
-        quartiles: dict[uuid.UUID, tuple[int, dict[float, float]]] = {}
+        rows: dict[uuid.UUID, list[Any]] = defaultdict(list)
         for row in await self.session.execute(query):
-            _, values_at = quartiles.setdefault(row.stage_id, (int(row.measured), {}))
-            # float8_lerp, as percentile_cont ends.
-            values_at[row.fraction] = row.low + (row.high - row.low) * (row.position - row.rank)
-        return quartiles
+            rows[row.id].append(row)
+        return {stage_id: _flow(stage_rows) for stage_id, stage_rows in rows.items()}
 
     async def _flow_from_stays(
         self,
@@ -280,4 +188,117 @@ def _stage_rules(workspace_id: uuid.UUID) -> CTE:
         .where(stage.workspace_id == workspace_id)
         .cte("rules")
         .prefix_with("MATERIALIZED")  # evaluate `advancing` once per stage, not per row
+    )
+
+
+def _entries(rules: CTE, workspace_id: uuid.UUID, owner_id: uuid.UUID | None) -> CTE:
+    """Per stage, first visits and those that moved on, from the running totals."""
+    reach = stage_funnel_reach
+    moved_on = and_(rules.c.is_open, reach.c.reached_after.overlap(rules.c.advancing))
+    owned = [] if owner_id is None else [reach.c.owner_id == owner_id]
+    return (
+        select(
+            reach.c.stage_id,
+            func.sum(reach.c.first_visits).label("entered"),
+            func.sum(reach.c.first_visits).filter(moved_on).label("advanced"),
+        )
+        .join(rules, rules.c.id == reach.c.stage_id)
+        .where(reach.c.workspace_id == workspace_id, *owned)
+        .group_by(reach.c.stage_id)
+        .cte("entries")
+    )
+
+
+def _quartile_targets(rules: CTE, workspace_id: uuid.UUID, owner_id: uuid.UUID | None) -> CTE:
+    """Per open stage and quartile: the completed stays, the quartile's position among them
+    and the length bucket holding its rank (from the histogram)."""
+    histogram = stage_stay_histogram
+    owned = [] if owner_id is None else [histogram.c.owner_id == owner_id]
+    lengths = (
+        select(
+            histogram.c.stage_id,
+            histogram.c.bucket,
+            func.sum(histogram.c.stays).label("stays"),
+        )
+        .join(rules, and_(rules.c.id == histogram.c.stage_id, rules.c.is_open))
+        .where(histogram.c.workspace_id == workspace_id, *owned)
+        .group_by(histogram.c.stage_id, histogram.c.bucket)
+        .having(func.sum(histogram.c.stays) != 0)
+        .cte("lengths")
+    )
+    per_stage = {"partition_by": lengths.c.stage_id}
+    cumulative = select(
+        lengths.c.stage_id,
+        lengths.c.bucket,
+        lengths.c.stays,
+        (
+            func.sum(lengths.c.stays).over(**per_stage, order_by=lengths.c.bucket) - lengths.c.stays
+        ).label("below"),
+        func.sum(lengths.c.stays).over(**per_stage).label("measured"),
+    ).cte("cumulative")
+    quartile = values(column("fraction", Float), name="quartile").data(
+        [(fraction,) for fraction in QUARTILES]
+    )
+    # percentile_cont's position among the n sorted values (0-based), in float8 as it
+    # computes it: the value there is interpolated between the stays at floor and ceil.
+    position = quartile.c.fraction * cast(cumulative.c.measured - 1, Float)
+    rank = cast(func.floor(position), BigInteger)
+    return (
+        select(
+            cumulative.c.stage_id,
+            cumulative.c.bucket,
+            cumulative.c.measured,
+            quartile.c.fraction,
+            position.label("position"),
+            rank.label("rank"),
+            (rank - cumulative.c.below).label("rank_in_bucket"),
+        )
+        .join(quartile, true())
+        .where(cumulative.c.below <= rank, rank < cumulative.c.below + cumulative.c.stays)
+        .cte("targets")
+    )
+
+
+def _neighbours(targets: CTE, workspace_id: uuid.UUID, owner_id: uuid.UUID | None) -> Any:
+    """Per target, the stay at its rank and the next one (which may open the next bucket):
+    read in `days` order from the funnel index, starting at the bucket's lower bound."""
+    stay = DealStageStay
+    bucket_start = func.coalesce(
+        func.stay_days_bounds(type_=ARRAY(Float))[targets.c.bucket], float("-inf")
+    )
+    two = (
+        select(stay.days)
+        .where(
+            stay.workspace_id == workspace_id,
+            stay.stage_id == targets.c.stage_id,
+            ~stay.archived,
+            stay.days >= bucket_start,
+            *([] if owner_id is None else [stay.owner_id == owner_id]),
+        )
+        .order_by(stay.days)
+        .offset(targets.c.rank_in_bucket)
+        .limit(2)
+        .correlate(targets)
+        .subquery()
+    )
+    return select(func.min(two.c.days).label("low"), func.max(two.c.days).label("high")).lateral(
+        "pair"
+    )
+
+
+def _flow(rows: list[Any]) -> StageFlow:
+    """A stage's flow from its rows of the totals statement (one per quartile found)."""
+    first = rows[0]
+    # float8_lerp, as percentile_cont ends.
+    at = {
+        row.fraction: row.low + (row.high - row.low) * (row.position - row.rank)
+        for row in rows
+        if row.fraction is not None
+    }
+    return StageFlow(
+        entered=int(first.entered or 0),
+        advanced=int(first.advanced or 0),
+        median_days=at.get(QUARTILES[0]),
+        p75_days=at.get(QUARTILES[1]),
+        measured_stays=int(first.measured or 0),
     )
