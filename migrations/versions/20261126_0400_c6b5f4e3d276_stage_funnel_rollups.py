@@ -104,7 +104,7 @@ COMPACT = (
 
 
 def _rollup_inserts(*, sign: str, rows: str) -> str:
-    return ROLLUP_INSERTS.replace("{sign}", sign).replace("{rows}", rows)
+    return ROLLUP_INSERTS.format(sign=sign, rows=rows)
 
 
 def _trigger_name(event: str) -> str:
@@ -151,7 +151,7 @@ def upgrade() -> None:
     op.execute(BOUNDS_FUNCTION)
     forget = _rollup_inserts(sign="-", rows="old_rows")
     record = _rollup_inserts(sign="", rows="new_rows")
-    op.execute(AFTER_STAYS.replace("{forget}", forget).replace("{record}", record))
+    op.execute(AFTER_STAYS.format(forget=forget, record=record))
     for event, referencing in TRIGGERS:
         op.execute(
             f"create trigger {_trigger_name(event)} after {event} on deal_stage_stay"
