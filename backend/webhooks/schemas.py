@@ -114,9 +114,8 @@ def _identity(item: dict[str, Any]) -> tuple[int, int, list[Any]]:
         and (object_id is None or type(object_id) is int)
         and _FIELD_NAMES.isdisjoint(item)
     ):
-        identity = list(map(item.get, _IDENTITY_FIELDS))
-        identity[1] = event_type
-        return item["portalId"], item["occurredAt"], identity
+        typed = item if "subscriptionType" in item else {**item, "subscriptionType": event_type}
+        return item["portalId"], item["occurredAt"], [typed.get(n) for n in _IDENTITY_FIELDS]
     try:
         event = HubSpotEvent.model_validate(item)
     except ValidationError as exc:
