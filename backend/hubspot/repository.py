@@ -39,21 +39,26 @@ class HubspotSyncRepository:
             statement = statement.with_for_update()
         return await self.session.scalar(statement)
 
-    async def portal_taken_elsewhere(self, workspace_id: uuid.UUID, portal_id: int) -> bool:
-        """Whether another workspace has this portal connected (events must map to one)."""
-        found = await self.session.scalar(
-            select(Integration.id).where(
-                Integration.type == IntegrationType.hubspot,
-                Integration.workspace_id != workspace_id,
-                Integration.status != IntegrationStatus.disconnected,
-                Integration.config["portal_id"].astext == str(portal_id),
-            )
-        )
-        return found is not None
+    async def portal_claimed_by_another(
+        self, integration_id: uuid.UUID | None, portal_id: int
+    ) -> bool:
+        """Whether another live integration holds this portal (its events must map to one).
 
-    async def add_integration(self, integration: Integration) -> Integration:
+        The unique index on `hubspot_portal_id` is the guarantee; this only gives the
+        common case a clear answer before writing.
+        """
+        statement = select(Integration.id).where(
+            Integration.type == IntegrationType.hubspot,
+            Integration.status != IntegrationStatus.disconnected,
+            Integration.hubspot_portal_id == portal_id,
+        )
+        if integration_id is not None:
+            statement = statement.where(Integration.id != integration_id)
+        return await self.session.scalar(statement) is not None
+
+    def add_integration(self, integration: Integration) -> Integration:
+        """Add it to the session; the caller's flush writes it (and meets the portal index)."""
         self.session.add(integration)
-        await self.session.flush()
         return integration
 
     async def connected_integrations(self) -> list[Integration]:

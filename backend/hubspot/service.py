@@ -5,6 +5,7 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlencode
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.auth.deps import WorkspaceContext
@@ -28,6 +29,7 @@ from backend.hubspot.schemas import (
     SyncRequest,
     SyncRun,
 )
+from backend.integrations.repository import is_portal_claimed
 from backend.models import (
     HubspotSyncRun,
     Integration,
@@ -37,7 +39,7 @@ from backend.models import (
 )
 from backend.worker.app import defer
 from kit.errors import BadRequest, Conflict, NotFound, ServiceUnavailable
-from kit.pagination import decode_cursor, encode_cursor
+from kit.pagination import cursor_datetime, cursor_uuid, decode_cursor, encode_cursor
 from kit.schemas import Page
 
 WEBHOOK_PATH = "/api/v1/webhooks/hubspot"
@@ -55,14 +57,13 @@ async def status(session: AsyncSession, ctx: WorkspaceContext) -> HubspotStatus:
     if integration is None:
         return shown
     config = integration.config
-    portal = config.get("portal_id")
     return shown.model_copy(
         update={
             "connected": integration.status != IntegrationStatus.disconnected,
             "integration_id": integration.id,
             "status": integration.status,
-            "auth": config.get("auth"),
-            "portal_id": int(portal) if portal is not None else None,
+            "auth": config.get("auth") if integration.hubspot_portal_id is not None else None,
+            "portal_id": integration.hubspot_portal_id,
             "owners_mapped": len(config.get("owner_map") or {}),
             "last_synced_at": integration.last_synced_at,
             "last_error": integration.last_error,
@@ -121,7 +122,14 @@ async def complete_oauth(
     except HubSpotError as exc:
         raise ServiceUnavailable(str(exc), code="hubspot_unavailable") from exc
     details = await _account(tokens)
-    details.setdefault("portalId", info.get("hub_id"))
+    hub_id = info.get("hub_id")
+    if details.get("portalId") is None:
+        details["portalId"] = hub_id
+    elif hub_id is not None and str(hub_id) != str(details["portalId"]):
+        raise BadRequest(
+            "HubSpot named two different portals for this token; connect again.",
+            code="hubspot_rejected",
+        )
     await _connect(session, ctx, tokens, auth="oauth", details=details)
     return await status(session, ctx)
 
@@ -154,11 +162,8 @@ async def list_runs(
 ) -> Page[SyncRun]:
     after = None
     if cursor:
-        created_at, run_id = decode_cursor(cursor, 2)
-        try:
-            after = (datetime.fromisoformat(created_at), uuid.UUID(run_id))
-        except (TypeError, ValueError) as exc:
-            raise BadRequest("The cursor is not valid.", code="invalid_cursor") from exc
+        created_at, run_id = decode_cursor(cursor, cursor_datetime, cursor_uuid)
+        after = (created_at, run_id)
     repository = HubspotSyncRepository(session)
     runs = await repository.page_runs(ctx.workspace_id, limit=limit + 1, after=after)
     more = len(runs) > limit
@@ -257,23 +262,17 @@ async def _connect(
     details: dict[str, Any],
     webhook_secret: str | None = None,
 ) -> Integration:
-    portal_id = details.get("portalId")
-    if portal_id is None:
-        raise ServiceUnavailable("HubSpot did not say which portal the token belongs to.")
+    # The portal comes from HubSpot's answer for this token, never from the request.
+    portal_id = _portal(details.get("portalId"))
     repository = HubspotSyncRepository(session)
-    if await repository.portal_taken_elsewhere(ctx.workspace_id, int(portal_id)):
-        raise Conflict(
-            f"HubSpot portal {portal_id} is connected to another workspace.",
-            code="portal_connected_elsewhere",
-        )
-    config = {
-        "portal_id": int(portal_id),
-        "auth": auth,
-        "currency": str(details.get("companyCurrency") or "USD").upper(),
-    }
     integration = await repository.integration(ctx.workspace_id, for_update=True)
+    if await repository.portal_claimed_by_another(
+        integration.id if integration else None, portal_id
+    ):
+        raise _portal_conflict(portal_id)
+    config = {"auth": auth, "currency": str(details.get("companyCurrency") or "USD").upper()}
     if integration is None:
-        integration = await repository.add_integration(
+        integration = repository.add_integration(
             Integration(
                 id=uuid.uuid4(),
                 workspace_id=ctx.workspace_id,
@@ -282,15 +281,41 @@ async def _connect(
                 config=config,
             )
         )
-    elif integration.config.get("portal_id") == config["portal_id"]:
+    elif integration.hubspot_portal_id == portal_id:
         integration.config = {**integration.config, **config}
-    else:  # another portal: nothing of the old one's sync state applies
+    else:  # another portal (or none proven yet): nothing of the old sync state applies
         integration.config = config
         integration.sync_checkpoint = None
         integration.sync_watermark = None
+    integration.hubspot_portal_id = portal_id
     integration.credentials_encrypted = credentials.seal(tokens, webhook_secret=webhook_secret)
     integration.status = IntegrationStatus.connected
     integration.last_error = None
-    await session.flush()
+    try:
+        await session.flush()
+    except IntegrityError as exc:  # another workspace proved it at the same moment
+        if not is_portal_claimed(exc):
+            raise
+        raise _portal_conflict(portal_id) from exc
     await start_run(session, integration, kind="backfill", trigger="connect")
     return integration
+
+
+def _portal(value: Any) -> int:
+    try:
+        portal_id = int(value)
+    except (TypeError, ValueError):
+        portal_id = 0
+    if not 0 < portal_id < 2**63:
+        raise ServiceUnavailable(
+            "HubSpot did not say which portal the token belongs to.", code="hubspot_unavailable"
+        )
+    return portal_id
+
+
+def _portal_conflict(portal_id: int) -> Conflict:
+    return Conflict(
+        f"HubSpot portal {portal_id} is already connected to a workspace; it must be "
+        "disconnected there first.",
+        code="portal_connected_elsewhere",
+    )

@@ -5,9 +5,18 @@ from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.models import Integration
+
+PORTAL_CLAIM_INDEX = "uq_integration_hubspot_portal_id"
+
+
+def is_portal_claimed(exc: IntegrityError) -> bool:
+    """Whether the write failed because another live integration holds the HubSpot portal."""
+    diag = getattr(exc.orig, "diag", None)
+    return getattr(diag, "constraint_name", None) == PORTAL_CLAIM_INDEX
 
 
 class IntegrationRepository:

@@ -4,14 +4,15 @@ import uuid
 from typing import Any
 
 from pydantic import SecretStr
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.auth.deps import WorkspaceContext
-from backend.integrations import crypto
-from backend.integrations.repository import IntegrationRepository
+from backend.integrations import crypto, identity
+from backend.integrations.repository import IntegrationRepository, is_portal_claimed
 from backend.integrations.schemas import IntegrationCreate, IntegrationRead, IntegrationUpdate
 from backend.models import Integration, IntegrationStatus
-from kit.errors import Conflict, NotFound
+from kit.errors import Conflict, NotFound, UnprocessableEntity
 
 MASK = "••••"
 # Shorter secrets show no characters at all: four of them would give too much away.
@@ -31,6 +32,7 @@ async def get(
 async def create(
     session: AsyncSession, ctx: WorkspaceContext, body: IntegrationCreate
 ) -> IntegrationRead:
+    _refuse_identity(body.config, body.credentials)
     integration = await IntegrationRepository(session).add_unless_type_exists(
         {
             "id": uuid.uuid4(),
@@ -56,16 +58,31 @@ async def update(
     integration_id: uuid.UUID,
     body: IntegrationUpdate,
 ) -> IntegrationRead:
+    _refuse_identity(body.config, body.credentials)
     integration = await _get(session, ctx.workspace_id, integration_id)
     if body.config is not None:
-        integration.config = body.config
+        # What the connect flows proved (portal, Notion databases, handshake) stays.
+        integration.config = {**body.config, **identity.kept_config(integration.config)}
     if body.credentials is not None:
-        integration.credentials_encrypted = _seal(body.credentials)
+        integration.credentials_encrypted = _seal(
+            body.credentials, keep=_identity_secrets(integration.credentials_encrypted)
+        )
         integration.status = IntegrationStatus.connected
         integration.last_error = None
     if body.status is not None:
         integration.status = body.status
-    await session.flush()
+    portal_id = integration.hubspot_portal_id  # a failed flush expires the instance
+    try:
+        await session.flush()
+    except IntegrityError as exc:
+        if not is_portal_claimed(exc):
+            raise
+        # Reconnecting a portal that another workspace proved while this one was off.
+        raise Conflict(
+            f"HubSpot portal {portal_id} is connected to another workspace; it must be "
+            "disconnected there first.",
+            code="portal_connected_elsewhere",
+        ) from exc
     return _read(integration)
 
 
@@ -83,8 +100,32 @@ async def _get(
     return integration
 
 
-def _seal(credentials: dict[str, SecretStr]) -> str:
-    return crypto.encrypt({name: value.get_secret_value() for name, value in credentials.items()})
+def _refuse_identity(
+    config: dict[str, Any] | None, credentials: dict[str, SecretStr] | None
+) -> None:
+    problems = identity.problems(config, credentials)
+    if problems:
+        fields = ", ".join(p["field"] for p in problems)
+        raise UnprocessableEntity(
+            f"Vendor identity fields are set only by connecting the vendor: {fields}.",
+            code="validation_error",
+            details=problems,
+        )
+
+
+def _identity_secrets(token: str | None) -> dict[str, Any]:
+    if token is None:
+        return {}
+    try:
+        return identity.kept_credentials(crypto.decrypt(token))
+    except crypto.UndecryptableSecret:
+        return {}
+
+
+def _seal(credentials: dict[str, SecretStr], *, keep: dict[str, Any] | None = None) -> str:
+    return crypto.encrypt(
+        {**{name: value.get_secret_value() for name, value in credentials.items()}, **(keep or {})}
+    )
 
 
 def _read(integration: Integration) -> IntegrationRead:

@@ -47,13 +47,12 @@ _INSERT_NEW_HUBSPOT_EVENTS = text(
             using (position)
     ),
     connected as (
-        select distinct on (i.config ->> 'portal_id') i.config ->> 'portal_id' as portal,
-               i.id, i.workspace_id
+        -- Only a portal proven by a connect flow routes (`hubspot_portal_id`, one live
+        -- claim per portal by a unique index), never anything written into `config`.
+        select cast(i.hubspot_portal_id as text) as portal, i.id, i.workspace_id
         from integration as i
         where i.type = 'hubspot' and i.status != 'disconnected'
-          and i.config ->> 'portal_id' = any(cast(:portal_texts as text[]))
-        -- The newest, when several connect it (as HubspotRepository.integrations_by_portal).
-        order by i.config ->> 'portal_id', i.created_at desc, i.id desc
+          and cast(i.hubspot_portal_id as text) = any(cast(:portal_texts as text[]))
     ),
     inserted as (
         insert into webhook_event
@@ -158,19 +157,20 @@ class HubspotRepository:
         self.session = session
 
     async def integrations_by_portal(self, portal_ids: set[int]) -> dict[int, Integration]:
-        """The connected HubSpot integration of each portal that has one: the newest, when
-        several connect it (as `_INSERT_NEW_HUBSPOT_EVENTS` picks)."""
-        portal = Integration.config["portal_id"].astext
+        """The connected HubSpot integration of each portal a connect flow proved (as
+        `_INSERT_NEW_HUBSPOT_EVENTS` routes)."""
+        # Out of BIGINT range is no portal anyone proved (and must not reach the database).
+        wanted = [p for p in portal_ids if -(2**63) <= p < 2**63]
+        if not wanted:
+            return {}
         result = await self.session.scalars(
-            select(Integration)
-            .where(
+            select(Integration).where(
                 Integration.type == IntegrationType.hubspot,
                 Integration.status != IntegrationStatus.disconnected,
-                portal.in_([str(p) for p in portal_ids]),
+                Integration.hubspot_portal_id.in_(wanted),
             )
-            .order_by(Integration.created_at, Integration.id)  # the newest is kept last
         )
-        return {int(i.config["portal_id"]): i for i in result.all()}
+        return {i.hubspot_portal_id: i for i in result.all() if i.hubspot_portal_id is not None}
 
     async def integration(self, workspace_id: uuid.UUID) -> Integration | None:
         return await self.session.scalar(

@@ -19,7 +19,7 @@ def url(ws: str, path: str = "") -> str:
 async def connect(client: AsyncClient, ws: str, who: Account, **overrides: object) -> dict:
     body = {
         "type": "hubspot",
-        "config": {"portal_id": "4411", "pipelines": ["default"]},
+        "config": {"pipelines": ["default"]},
         "credentials": {"access_token": SECRET},
         **overrides,
     }
@@ -54,7 +54,7 @@ async def test_connecting_returns_masked_credentials_only(client: AsyncClient) -
         url(ws),
         json={
             "type": "hubspot",
-            "config": {"portal_id": "4411"},
+            "config": {"region": "na1"},
             "credentials": {"access_token": SECRET},
         },
         headers=owner.headers,
@@ -64,7 +64,7 @@ async def test_connecting_returns_masked_credentials_only(client: AsyncClient) -
     assert body["credentials"] == {"access_token": "••••abcd"}
     assert body["has_credentials"] is True
     assert body["status"] == "connected"
-    assert body["config"] == {"portal_id": "4411"}
+    assert body["config"] == {"region": "na1"}
     assert (body["last_synced_at"], body["last_error"]) == (None, None)
     assert SECRET not in created.text
 
@@ -138,7 +138,7 @@ async def test_second_integration_of_a_type_is_a_conflict(client: AsyncClient) -
     )
     assert again.status_code == 409
     assert again.json()["error"]["code"] == "integration_exists"
-    notion = await connect(client, ws, owner, type="notion", config={"database_id": "db1"})
+    notion = await connect(client, ws, owner, type="notion", config={"sync_notes": True})
     assert notion["type"] == "notion"
 
 
@@ -189,11 +189,11 @@ async def test_patch_replaces_config_and_credentials_and_reconnects(
     new_secret = "pat-na1-rotated-by-the-admin-0000wxyz"
     response = await client.patch(
         url(ws, f"/{created['id']}"),
-        json={"config": {"portal_id": "9999"}, "credentials": {"access_token": new_secret}},
+        json={"config": {"region": "eu1"}, "credentials": {"access_token": new_secret}},
         headers=owner.headers,
     )
     body = response.json()
-    assert body["config"] == {"portal_id": "9999"}
+    assert body["config"] == {"region": "eu1"}
     assert body["credentials"] == {"access_token": "••••wxyz"}
     assert (body["status"], body["last_error"]) == ("connected", None)
     with sync_engine.connect() as conn:

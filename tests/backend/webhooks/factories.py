@@ -66,19 +66,27 @@ async def deliver(client: AsyncClient, events: list[dict[str, Any]] | bytes) -> 
 async def connect_hubspot(
     client: AsyncClient, engine: Engine, *, portal_id: int = PORTAL_ID, **config: Any
 ) -> Connected:
-    """A workspace with its default stages mapped to HubSpot's, connected to `portal_id`."""
+    """A workspace with its default stages mapped to HubSpot's, connected to `portal_id`.
+
+    The portal is written as the connect flows write it once HubSpot named it (these tests
+    are about deliveries; tests/backend/hubspot covers connecting with the fake HubSpot).
+    """
     pipeline = await make_pipeline(client)
     created = await client.post(
         f"/api/v1/workspaces/{pipeline.workspace_id}/integrations",
         json={
             "type": "hubspot",
-            "config": {"portal_id": portal_id, **config},
+            "config": config,
             "credentials": {"access_token": "pat-na1-0000"},
         },
         headers=pipeline.owner.headers,
     )
     assert created.status_code == 201, created.text
     with engine.begin() as conn:
+        conn.execute(
+            text("update integration set hubspot_portal_id = :p where id = :id"),
+            {"p": portal_id, "id": created.json()["id"]},
+        )
         for hubspot_id, name in STAGE_IDS.items():
             conn.execute(
                 text("update pipeline_stage set external_id = :e where id = :id"),

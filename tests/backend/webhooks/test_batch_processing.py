@@ -103,7 +103,7 @@ async def connect(client: AsyncClient, engine: Engine, portal: int) -> Connected
     owner = hub.pipeline.owner
     patched = await client.patch(
         f"/api/v1/workspaces/{hub.workspace_id}/integrations/{hub.integration_id}",
-        json={"config": {"portal_id": portal, "owner_map": {OWNER: str(owner.id)}}},
+        json={"config": {"owner_map": {OWNER: str(owner.id)}}},
         headers=owner.headers,
     )
     assert patched.status_code == 200, patched.text

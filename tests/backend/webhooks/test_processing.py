@@ -207,7 +207,7 @@ async def test_an_unmapped_owner_is_skipped_and_a_mapped_one_applied(
     owner_id = hub.pipeline.owner.id
     await client.patch(
         f"/api/v1/workspaces/{hub.workspace_id}/integrations/{hub.integration_id}",
-        json={"config": {"portal_id": 62515, "owner_map": {"52550153": str(owner_id)}}},
+        json={"config": {"owner_map": {"52550153": str(owner_id)}}},
         headers=hub.pipeline.owner.headers,
     )
 

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from httpx import ASGITransport, AsyncClient
 from sqlalchemy import Engine
+from sqlalchemy.exc import IntegrityError
 
 from backend.webhooks import service
 from tests.backend.webhooks.factories import (
@@ -218,12 +219,13 @@ async def test_a_database_outage_mid_request_is_5xx_and_stores_nothing(
     assert jobs(sync_engine) == []
 
 
-async def test_a_portal_two_workspaces_connect_delivers_to_the_newest_connection(
+async def test_a_portal_stays_with_the_workspace_that_connected_it_first(
     client: AsyncClient, sync_engine: Engine
 ) -> None:
-    await connect_hubspot(client, sync_engine)
-    newest = await connect_hubspot(client, sync_engine)
+    first = await connect_hubspot(client, sync_engine)
+    with pytest.raises(IntegrityError, match="uq_integration_hubspot_portal_id"):
+        await connect_hubspot(client, sync_engine)  # a second live claim of the portal
 
     assert (await deliver(client, [event("deal.creation", 1, 1000)])).status_code == 204
 
-    assert [str(r.workspace_id) for r in stored(sync_engine)] == [newest.workspace_id]
+    assert [str(r.workspace_id) for r in stored(sync_engine)] == [first.workspace_id]
