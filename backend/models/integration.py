@@ -1,3 +1,4 @@
+import secrets
 import uuid
 from datetime import datetime
 from typing import Any
@@ -8,6 +9,11 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from backend.models.base import Base, Timestamps, UUIDPrimaryKey
 from backend.models.enums import IntegrationStatus, IntegrationType, pg_enum
+
+
+def new_webhook_path_key() -> str:
+    """A fresh random webhook URL segment (256 bits, URL-safe)."""
+    return secrets.token_urlsafe(32)
 
 
 class Integration(UUIDPrimaryKey, Timestamps, Base):
@@ -39,7 +45,7 @@ class Integration(UUIDPrimaryKey, Timestamps, Base):
     hubspot_portal_id: Mapped[int | None] = mapped_column(BigInteger)
     # The random, per-connection segment of a vendor webhook URL (Notion's), so the URL
     # cannot be guessed from the integration id.
-    webhook_path_key: Mapped[str | None] = mapped_column(String(64))
+    webhook_path_key: Mapped[str | None] = mapped_column(String(64), default=new_webhook_path_key)
     last_synced_at: Mapped[datetime | None]
     last_error: Mapped[str | None] = mapped_column(Text)
     # Where an interrupted sync resumes (phase and page cursor); null when none is under way.

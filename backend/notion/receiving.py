@@ -1,6 +1,12 @@
 """Incoming Notion webhooks, request side: the handshake, the signature, each event stored
-once with its processing queued in the same transaction."""
+once with its processing queued in the same transaction.
 
+The URL names the integration and carries its random key, so it cannot be guessed. The
+handshake's token is kept as pending: events are refused (401, which Notion retries) until
+an admin confirms that exact token in settings, and are then verified with it alone.
+"""
+
+import hmac
 import json
 import uuid
 from datetime import UTC, datetime
@@ -14,7 +20,8 @@ from backend.notion import credentials, signature
 from backend.notion.repository import NotionRepository
 from backend.worker.app import defer
 from backend.worker.notion_tasks import lock_for, process_notion_events
-from kit.errors import BadRequest, Conflict, NotFound, Unauthorized
+from kit.errors import BadRequest, NotFound, Unauthorized
+from kit.text import storable_deep
 
 
 class Entity(BaseModel):
@@ -35,20 +42,25 @@ class NotionEvent(BaseModel):
 
 
 async def receive(
-    session: AsyncSession, integration_id: str, body: bytes, signature_header: str | None
+    session: AsyncSession,
+    integration_id: str,
+    path_key: str,
+    body: bytes,
+    signature_header: str | None,
 ) -> str:
-    """Handle one delivery; the word says what happened ("verified", "accepted", ...)."""
-    integration = await _integration(session, integration_id)
+    """Handle one delivery; the word says what happened ("verification_pending", ...)."""
+    integration = await _integration(session, integration_id, path_key)
     payload = _json_object(body)
     if "verification_token" in payload and "type" not in payload:
         return await _handshake(session, integration, payload["verification_token"])
-    token = credentials.read(integration).get("verification_token")
+    token = credentials.confirmed_token(credentials.read(integration))
     if not token:
         raise Unauthorized(
-            "No verification token yet: create the subscription in Notion first.",
-            code="invalid_signature",
+            "The webhook's verification token is not confirmed yet: an admin confirms it "
+            "in VectorOS settings (Integrations -> Notion).",
+            code="verification_unconfirmed",
         )
-    if not signature.is_valid(str(token), body, signature_header):
+    if not signature.is_valid(token, body, signature_header):
         raise Unauthorized("X-Notion-Signature does not match the body.", code="invalid_signature")
     try:
         event = NotionEvent.model_validate(payload)
@@ -61,21 +73,25 @@ async def receive(
     return await _store(session, integration, event, payload)
 
 
-async def _integration(session: AsyncSession, integration_id: str) -> Integration:
+async def _integration(session: AsyncSession, integration_id: str, path_key: str) -> Integration:
     try:
         parsed = uuid.UUID(integration_id)
     except ValueError:
         parsed = None
     integration = await NotionRepository(session).integration_by_id(parsed) if parsed else None
-    if integration is None:
+    expected = integration.webhook_path_key if integration else None
+    # Compared as bytes: compare_digest refuses non-ASCII str, and a path can hold anything.
+    if not expected or not hmac.compare_digest(expected.encode(), path_key.encode()):
         raise NotFound("No Notion integration at this URL.")
+    assert integration is not None
     return integration
 
 
 def _json_object(body: bytes) -> dict[str, Any]:
     try:
-        payload = json.loads(body)
-    except (ValueError, UnicodeDecodeError) as exc:
+        # Stored as jsonb, which refuses \u0000: NUL characters are dropped.
+        payload = storable_deep(json.loads(body))
+    except (ValueError, UnicodeDecodeError, RecursionError) as exc:
         raise BadRequest("The body is not JSON.", code="malformed_webhook") from exc
     if not isinstance(payload, dict):
         raise BadRequest("The body must be a JSON object.", code="malformed_webhook")
@@ -83,27 +99,25 @@ def _json_object(body: bytes) -> dict[str, Any]:
 
 
 async def _handshake(session: AsyncSession, integration: Integration, token: Any) -> str:
-    """Keep the subscription's verification token (encrypted): it signs every later event.
+    """Keep the subscription's verification token (encrypted) as pending.
 
-    Only the first one is taken: the handshake is unsigned, so replacing a stored token
-    would let anyone who knows this URL sign events. An admin resets it to accept a new one.
+    The handshake is unsigned: whoever posts it only sets what an admin is shown. It
+    becomes the signing key once an admin confirms that exact token, and a later handshake
+    never replaces a confirmed token (it waits as pending for its own confirmation).
     """
     if not isinstance(token, str) or not token.strip() or len(token) > 500:
         raise BadRequest("verification_token must be a non-empty string.", code="malformed_webhook")
     await session.refresh(integration, with_for_update=True)
-    stored = credentials.read(integration).get("verification_token")
-    if stored == token:
+    confirmed = credentials.confirmed_token(credentials.read(integration))
+    if confirmed and hmac.compare_digest(confirmed.encode(), token.encode()):
         return "verified"
-    if stored:
-        raise Conflict(
-            "This integration already has a verification token; an admin must reset it "
-            "before a new subscription can be verified.",
-            code="already_verified",
-        )
-    credentials.store(integration, verification_token=token)
+    credentials.store(
+        integration,
+        **{credentials.PENDING: token, credentials.LEGACY_PENDING: None},
+    )
     integration.config = {**integration.config, "handshake_at": datetime.now(UTC).isoformat()}
     await session.flush()
-    return "verified"
+    return "verification_pending"
 
 
 async def _store(

@@ -17,6 +17,7 @@ from backend.notion.schemas import (
     NotionConnectionRead,
     NotionSyncRunRead,
     NotionUpdate,
+    VerificationConfirm,
     VerificationTokenRead,
 )
 
@@ -60,6 +61,14 @@ async def read_notion_verification_token(
     return await service.verification_token(session, ctx)
 
 
+@router.post("/verification-token/confirm", response_model=VerificationTokenRead)
+async def confirm_notion_verification_token(
+    body: VerificationConfirm, ctx: WorkspaceAdmin, session: SessionDep
+) -> VerificationTokenRead:
+    """Confirm the token you pasted into Notion: from then on events are accepted."""
+    return await service.confirm_verification(session, ctx, body)
+
+
 @router.delete("/verification-token", status_code=status.HTTP_204_NO_CONTENT)
 async def reset_notion_verification_token(ctx: WorkspaceAdmin, session: SessionDep) -> None:
     """Forget the verification token so a new webhook subscription can be verified."""
@@ -88,12 +97,15 @@ async def read_notion_sync_run(
     return await service.get_run(session, ctx, run_id)
 
 
-@webhook_router.post("/notion/{integration_id}")
-async def notion_webhook(integration_id: str, request: Request, session: SessionDep) -> Response:
-    """Notion's deliveries: the handshake, then signed events stored once, processed later."""
+@webhook_router.post("/notion/{integration_id}/{path_key}")
+async def notion_webhook(
+    integration_id: str, path_key: str, request: Request, session: SessionDep
+) -> Response:
+    """Notion's deliveries: the handshake (kept until an admin confirms its token), then
+    events signed with the confirmed token, stored once and processed later."""
     body = await request.body()
     outcome = await receiving.receive(
-        session, integration_id, body, request.headers.get("x-notion-signature")
+        session, integration_id, path_key, body, request.headers.get("x-notion-signature")
     )
     # Committed before answering: a 2xx must mean the event is stored; a failure here is
     # a 5xx, which Notion retries.

@@ -89,8 +89,13 @@ class NotionConnectionRead(BaseModel):
     integration_id: uuid.UUID
     status: IntegrationStatus
     access_token: str
-    webhook_url: str
+    # The URL to give Notion; its last segment is secret, so only admins see it whole
+    # (others get None).
+    webhook_url: str | None
+    # An admin confirmed the handshake's token: events are accepted and verified with it.
     webhook_verified: bool
+    # A handshake's token waits for an admin to confirm it.
+    verification_pending: bool
     handshake_at: datetime | None
     config: dict[str, Any]
     last_synced_at: datetime | None
@@ -99,7 +104,16 @@ class NotionConnectionRead(BaseModel):
 
 
 class VerificationTokenRead(BaseModel):
-    """What the owner pastes into Notion to activate the webhook subscription."""
+    """What the admin pastes into Notion to activate the subscription, then confirms here."""
 
+    # The pending token from the last handshake (None once confirmed, or before one came).
     verification_token: str | None
     received_at: datetime | None
+    confirmed: bool
+    confirmed_at: datetime | None
+
+
+class VerificationConfirm(RequestModel):
+    """The token the admin copied into Notion: it must be the pending one, exactly."""
+
+    verification_token: str = Field(min_length=1, max_length=500)

@@ -2,14 +2,14 @@
 
 A HubSpot portal belongs to the workspace that proved it: its id moves from the free-form
 `config` (which any admin could write) to `integration.hubspot_portal_id`, set only by the
-OAuth and private-app connect flows, with one live claim per portal. Notion webhook URLs get
-a random per-connection path segment.
+OAuth and private-app connect flows, with one live claim per portal. Webhook URLs (Notion's)
+get a random per-connection path segment.
 
 Existing rows: a portal id is kept only for integrations a connect flow wrote (`auth` set),
 and where several live integrations claimed one portal, only the oldest keeps it (the
-others must connect again, and are refused while it stays connected). Every Notion
-integration gets a fresh URL key: its webhook URL changes and must be entered in Notion
-again (with the verification token confirmed in settings).
+others must connect again, and are refused while it stays connected). Every integration
+gets a URL key: a Notion webhook URL changes and must be entered in Notion again, and its
+verification token confirmed by an admin in settings.
 
 Revision ID: f9e8d7c6b503
 Revises: e8d7c6b5a402
@@ -70,7 +70,7 @@ def upgrade() -> None:
         set webhook_path_key = replace(
             cast(gen_random_uuid() as text) || cast(gen_random_uuid() as text), '-', ''
         )
-        where type = 'notion'
+        where webhook_path_key is null
         """
     )
     op.create_index(

@@ -4,6 +4,7 @@ import json
 import uuid
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlparse
 
 from httpx import AsyncClient, Response
 from sqlalchemy import Engine, text
@@ -27,6 +28,8 @@ class Connected:
     integration_id: str
     deals_db: str
     notes_db: str | None
+    # The full webhook URL the connect answer showed the admin (its last segment is secret).
+    webhook_url: str
 
     @property
     def workspace_id(self) -> str:
@@ -42,7 +45,7 @@ class Connected:
 
     @property
     def webhook(self) -> str:
-        return f"/api/v1/webhooks/notion/{self.integration_id}"
+        return urlparse(self.webhook_url).path
 
     @property
     def headers(self) -> dict[str, str]:
@@ -161,11 +164,29 @@ async def connect(
         headers=pipeline.owner.headers,
     )
     assert created.status_code == 201, created.text
-    return Connected(pipeline, created.json()["integration_id"], deals_db, notes_db)
+    body = created.json()
+    return Connected(pipeline, body["integration_id"], deals_db, notes_db, body["webhook_url"])
 
 
 async def handshake(client: AsyncClient, connected: Connected, token: str = DOCS_TOKEN) -> Response:
+    """Notion's one unsigned POST of the subscription's verification token."""
     return await client.post(connected.webhook, json={"verification_token": token})
+
+
+async def confirm(client: AsyncClient, connected: Connected, token: str = DOCS_TOKEN) -> Response:
+    """The admin confirms, in settings, the token they pasted into Notion."""
+    return await client.post(
+        f"{connected.url}/verification-token/confirm",
+        json={"verification_token": token},
+        headers=connected.headers,
+    )
+
+
+async def verify(client: AsyncClient, connected: Connected, token: str = DOCS_TOKEN) -> None:
+    """The whole activation: the handshake arrives, the admin confirms its token."""
+    assert (await handshake(client, connected, token)).status_code == 200
+    confirmed = await confirm(client, connected, token)
+    assert confirmed.status_code == 200, confirmed.text
 
 
 def docs_event(name: str) -> dict[str, Any]:

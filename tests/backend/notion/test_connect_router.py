@@ -14,6 +14,7 @@ from tests.backend.notion.factories import (
     mapping,
     notes_database,
     rows,
+    verify,
 )
 from tests.factories import add_member, make_user, make_workspace
 from tests.fakes import notion_objects as n
@@ -36,7 +37,8 @@ async def test_connecting_checks_the_token_with_notion_and_masks_it(
     assert me.headers["notion-version"] == "2022-06-28"
     body = shown.json()
     assert TOKEN not in shown.text and body["access_token"].endswith(TOKEN[-4:])
-    assert body["webhook_url"].endswith(f"/api/v1/webhooks/notion/{connected.integration_id}")
+    assert body["webhook_url"] == connected.webhook_url
+    assert connected.webhook.startswith(f"/api/v1/webhooks/notion/{connected.integration_id}/")
     assert body["webhook_verified"] is False
     assert body["config"]["deal_properties"]["stage"]["type"] == "select"
     [row] = rows(sync_engine, "select credentials_encrypted from integration")
@@ -234,7 +236,7 @@ async def test_changing_the_mapping_keeps_the_webhook_verification(
     client: AsyncClient, fake_notion: FakeNotion
 ) -> None:
     connected = await connect(client, fake_notion)
-    await handshake(client, connected)
+    await verify(client, connected)
 
     changed = await client.patch(
         f"{connected.url}/connection",

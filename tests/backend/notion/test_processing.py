@@ -20,9 +20,9 @@ from tests.backend.notion.factories import (
     docs_event,
     event,
     events,
-    handshake,
     note_page,
     rows,
+    verify,
 )
 from tests.backend.worker.queued_jobs import run_queued_jobs
 from tests.fakes import notion_objects as n
@@ -35,7 +35,7 @@ async def ready(client: AsyncClient, fake: FakeNotion, **overrides) -> Connected
     """Connected, first sync done (nothing in Notion yet), webhook verified."""
     connected = await connect(client, fake, **overrides)
     await run_queued_jobs()
-    assert (await handshake(client, connected)).status_code == 200
+    await verify(client, connected)
     return connected
 
 
@@ -98,7 +98,7 @@ async def test_the_docs_properties_updated_event_fetches_the_page_and_upserts_th
         stage_aliases={"In Progress": "Qualified", "Done": "Won"},
     )
     await run_queued_jobs()  # the first sync already brings the page in
-    assert (await handshake(client, connected)).status_code == 200
+    await verify(client, connected)
     fake_notion.put_page({**fixture, "last_edited_time": "2026-04-03T18:09:00.000Z"})
     vector = next(
         v

@@ -1,4 +1,4 @@
-"""POST /api/v1/webhooks/notion/{integration_id}: handshake, signature, dedupe, queueing."""
+"""POST /api/v1/webhooks/notion/{integration_id}/{key}: handshake, signature, dedupe, queueing."""
 
 import json
 import uuid
@@ -16,6 +16,7 @@ from tests.backend.notion.factories import (
     events,
     handshake,
     rows,
+    verify,
 )
 from tests.factories import add_member, make_user
 from tests.fakes.notion_api import FakeNotion
@@ -42,7 +43,8 @@ async def test_the_handshake_stores_the_token_encrypted(
     assert response.status_code == 200, response.text
     [row] = rows(sync_engine, "select credentials_encrypted, config::text from integration")
     assert DOCS_TOKEN not in row.credentials_encrypted and DOCS_TOKEN not in row.config
-    assert crypto.decrypt(row.credentials_encrypted)["verification_token"] == DOCS_TOKEN
+    assert crypto.decrypt(row.credentials_encrypted)["pending_verification_token"] == DOCS_TOKEN
+    assert response.json() == {"status": "verification_pending"}
 
 
 async def test_the_owner_reads_the_verification_token_to_paste_into_notion(
@@ -58,7 +60,9 @@ async def test_the_owner_reads_the_verification_token_to_paste_into_notion(
     assert before.json()["verification_token"] is None
     assert after.json()["verification_token"] == DOCS_TOKEN
     assert after.json()["received_at"] is not None
-    assert connection.json()["webhook_verified"] is True
+    assert after.json()["confirmed"] is False
+    assert connection.json()["verification_pending"] is True
+    assert connection.json()["webhook_verified"] is False
     assert DOCS_TOKEN not in connection.text
 
 
@@ -76,19 +80,28 @@ async def test_members_cannot_read_the_verification_token(
     assert DOCS_TOKEN not in response.text
 
 
-async def test_a_second_handshake_cannot_replace_the_signing_token(
+async def test_a_later_handshake_cannot_replace_the_confirmed_signing_token(
     client: AsyncClient, fake_notion: FakeNotion, sync_engine: Engine
 ) -> None:
     connected = await connect(client, fake_notion)
-    await handshake(client, connected)
+    await verify(client, connected)
+    body = (EVENTS / "page_created.json").read_bytes()
 
     again = await handshake(client, connected)
     hijack = await handshake(client, connected, token="secret_attacker")
+    forged = await deliver(client, connected, body, token="secret_attacker")
+    genuine = await deliver(client, connected, body)
 
-    assert again.status_code == 200
-    assert hijack.status_code == 409
+    assert (again.json(), hijack.json()) == (
+        {"status": "verified"},
+        {"status": "verification_pending"},
+    )
+    assert (forged.status_code, genuine.status_code) == (401, 200)
     [row] = rows(sync_engine, "select credentials_encrypted from integration")
-    assert crypto.decrypt(row.credentials_encrypted)["verification_token"] == DOCS_TOKEN
+    secrets = crypto.decrypt(row.credentials_encrypted)
+    assert secrets["confirmed_verification_token"] == DOCS_TOKEN
+    # The stranger's token only waits to be shown to an admin, who would not confirm it.
+    assert secrets["pending_verification_token"] == "secret_attacker"
 
 
 async def test_after_a_reset_a_new_subscription_can_be_verified(
@@ -109,7 +122,7 @@ async def test_the_docs_event_signed_as_in_the_vectors_is_accepted_and_queued(
     client: AsyncClient, fake_notion: FakeNotion, sync_engine: Engine
 ) -> None:
     connected = await connect(client, fake_notion)
-    await handshake(client, connected)
+    await verify(client, connected)
     vector = VECTORS["computed-page.properties_updated-minified"]
 
     response = await deliver(
@@ -128,7 +141,7 @@ async def test_the_signature_covers_the_raw_bytes_as_sent(
     client: AsyncClient, fake_notion: FakeNotion, sync_engine: Engine
 ) -> None:
     connected = await connect(client, fake_notion)
-    await handshake(client, connected)
+    await verify(client, connected)
     vector = VECTORS["computed-page.properties_updated-pretty-file-bytes"]
     pretty = (DATA / vector["raw_body_file"]).read_bytes()
     minified = VECTORS["computed-page.properties_updated-minified"]
@@ -147,7 +160,7 @@ async def test_a_bad_or_missing_signature_is_401_and_stores_nothing(
     client: AsyncClient, fake_notion: FakeNotion, sync_engine: Engine
 ) -> None:
     connected = await connect(client, fake_notion)
-    await handshake(client, connected)
+    await verify(client, connected)
     body = (EVENTS / "page_created.json").read_bytes()
 
     wrong_key = await deliver(client, connected, body, token="secret_other")
@@ -162,7 +175,7 @@ async def test_a_tampered_body_fails_its_original_signature(
     client: AsyncClient, fake_notion: FakeNotion, sync_engine: Engine
 ) -> None:
     connected = await connect(client, fake_notion)
-    await handshake(client, connected)
+    await verify(client, connected)
     vector = VECTORS["computed-page.properties_updated-minified"]
     tampered = vector["raw_body"].replace("Quantify Labs", "Quantify Lab$").encode()
 
@@ -187,7 +200,7 @@ async def test_a_redelivered_event_is_stored_and_queued_once(
     client: AsyncClient, fake_notion: FakeNotion, sync_engine: Engine
 ) -> None:
     connected = await connect(client, fake_notion)
-    await handshake(client, connected)
+    await verify(client, connected)
     body = (EVENTS / "page_created.json").read_bytes()
 
     answers = [(await deliver(client, connected, body)).json()["status"] for _ in range(3)]
@@ -200,15 +213,15 @@ async def test_a_redelivered_event_is_stored_and_queued_once(
 async def test_an_unknown_integration_is_404(client: AsyncClient) -> None:
     body = (DATA / "verification_handshake.json").read_bytes()
 
-    unknown = await client.post(f"/api/v1/webhooks/notion/{uuid.uuid4()}", content=body)
-    not_an_id = await client.post("/api/v1/webhooks/notion/not-a-uuid", content=body)
+    unknown = await client.post(f"/api/v1/webhooks/notion/{uuid.uuid4()}/key", content=body)
+    not_an_id = await client.post("/api/v1/webhooks/notion/not-a-uuid/key", content=body)
 
     assert (unknown.status_code, not_an_id.status_code) == (404, 404)
 
 
 async def test_malformed_bodies_are_400(client: AsyncClient, fake_notion: FakeNotion) -> None:
     connected = await connect(client, fake_notion)
-    await handshake(client, connected)
+    await verify(client, connected)
     no_entity = {**json.loads((EVENTS / "page_created.json").read_text()), "entity": None}
 
     not_json = await client.post(connected.webhook, content=b"{not json")
@@ -229,8 +242,8 @@ async def test_one_workspaces_token_cannot_sign_for_another(
 ) -> None:
     ours = await connect(client, fake_notion)
     theirs = await connect(client, fake_notion)
-    await handshake(client, ours)
-    await handshake(client, theirs, token="secret_their_own_token_0123456789")
+    await verify(client, ours)
+    await verify(client, theirs, token="secret_their_own_token_0123456789")
     body = (EVENTS / "page_created.json").read_bytes()
 
     # Signed with our token, sent to their URL.
