@@ -1,4 +1,5 @@
-"""/settings/integrations : HubSpot (connect, sync, disconnect) and CSV imports."""
+"""/settings/integrations : HubSpot (connect, sync, disconnect), the Notion webhook and CSV
+imports."""
 
 import reflex as rx
 from reflex.vars import ObjectVar
@@ -114,6 +115,78 @@ def _hubspot() -> rx.Component:
     )
 
 
+def _notion_confirm() -> rx.Component:
+    """The handshake's token: paste it into Notion, then confirm it here."""
+    return rx.cond(
+        State.notion_pending_token != "",
+        rx.vstack(
+            rx.text(
+                "Notion sent this verification token to the webhook URL",
+                rx.cond(State.notion_received != "", rx.text.span(" on ", State.notion_received)),
+                ". Paste it into Notion to verify the subscription, then confirm it here: "
+                "until you do, no event is accepted.",
+                size="2",
+            ),
+            rx.code(State.notion_pending_token, size="2", data_testid="notion-pending-token"),
+            rx.button(
+                rx.icon("shield_check", size=16),
+                "I pasted this token into Notion - confirm",
+                loading=State.confirming,
+                on_click=State.confirm_notion,
+                data_testid="notion-confirm",
+            ),
+            spacing="2",
+            width="100%",
+        ),
+        rx.cond(
+            ~State.notion_verified,
+            rx.text(
+                "Create the webhook subscription in Notion with this URL; the token Notion "
+                "sends to it appears here for you to confirm.",
+                size="2",
+                color_scheme="gray",
+            ),
+        ),
+    )
+
+
+def _notion() -> rx.Component:
+    return section(
+        "Notion webhook",
+        "Page changes in the connected Notion databases arrive through this webhook once "
+        "an admin confirms its verification token.",
+        rx.cond(
+            State.notion_connected,
+            rx.vstack(
+                rx.badge(
+                    rx.cond(State.notion_verified, "confirmed", "waiting for confirmation"),
+                    color_scheme=rx.cond(State.notion_verified, "grass", "amber"),
+                    data_testid="notion-webhook-status",
+                ),
+                rx.cond(
+                    State.notion_webhook_url != "",
+                    rx.vstack(
+                        rx.text("Webhook URL (keep it private)", size="2", weight="medium"),
+                        rx.code(
+                            State.notion_webhook_url,
+                            size="1",
+                            word_break="break_all",
+                            data_testid="notion-webhook-url",
+                        ),
+                        spacing="1",
+                        width="100%",
+                    ),
+                ),
+                rx.cond(SessionState.can_manage, _notion_confirm()),
+                spacing="3",
+                width="100%",
+            ),
+            rx.text("Notion is not connected.", size="2", color_scheme="gray"),
+        ),
+        data_testid="notion-section",
+    )
+
+
 def _import_row(item: ObjectVar[ImportRow]) -> rx.Component:
     return rx.hstack(
         rx.icon("file_spreadsheet", size=16),
@@ -189,6 +262,7 @@ def settings_integrations() -> rx.Component:
         notice_callout(State.notice, "settings-notice"),
         error_callout(State.error, "settings-error"),
         _hubspot(),
+        _notion(),
         _csv(),
         on_workspace_change=IntegrationsState.load,
     )

@@ -1,4 +1,5 @@
-"""Settings -> Integrations: HubSpot (connect, sync, disconnect) and CSV imports."""
+"""Settings -> Integrations: HubSpot (connect, sync, disconnect), the Notion webhook (its
+URL, confirming its verification token) and CSV imports."""
 
 import dataclasses
 from typing import Any
@@ -8,7 +9,7 @@ import reflex as rx
 from vectoros_ui import api
 from vectoros_ui.api import ApiError, SessionExpired
 from vectoros_ui.states.records import day_label
-from vectoros_ui.states.session import LOGIN_ROUTE, SessionState
+from vectoros_ui.states.session import ADMIN_ROLES, LOGIN_ROUTE, SessionState
 from vectoros_ui.states.settings_base import SettingsMessages
 
 TOKEN_ID = "hubspot-token"
@@ -52,6 +53,14 @@ class IntegrationsState(SettingsMessages, SessionState):
     imports: rx.Field[list[ImportRow]] = rx.field(default_factory=list)
     uploading: rx.Field[bool] = rx.field(False)
     layout: rx.Field[str] = rx.field("hubspot")
+    # Notion: set up through the API; here admins see its webhook URL and confirm the
+    # verification token Notion sent to it (events are refused until they do).
+    notion_connected: rx.Field[bool] = rx.field(False)
+    notion_webhook_url: rx.Field[str] = rx.field("")
+    notion_verified: rx.Field[bool] = rx.field(False)
+    notion_pending_token: rx.Field[str] = rx.field("")
+    notion_received: rx.Field[str] = rx.field("")
+    confirming: rx.Field[bool] = rx.field(False)
 
     def _base(self) -> str:
         return f"/api/v1/workspaces/{self.workspace_id}"
@@ -66,8 +75,26 @@ class IntegrationsState(SettingsMessages, SessionState):
 
     async def _fetch(self) -> None:
         self._show(await self._api("GET", f"{self._base()}/integrations/hubspot"))
+        await self._fetch_notion()
         page = await self._api("GET", f"{self._base()}/imports?limit=5")
         self.imports = [to_import(i) for i in page["items"]]
+
+    async def _fetch_notion(self) -> None:
+        notion = f"{self._base()}/integrations/notion"
+        try:
+            connection = await self._api("GET", f"{notion}/connection")
+        except ApiError as exc:
+            if exc.status != 404 or isinstance(exc, SessionExpired):
+                raise
+            connection = None
+        self.notion_connected = connection is not None
+        self.notion_webhook_url = str((connection or {}).get("webhook_url") or "")
+        self.notion_verified = bool((connection or {}).get("webhook_verified"))
+        self.notion_pending_token, self.notion_received = "", ""
+        if connection is not None and self.workspace_role in ADMIN_ROLES:
+            token = await self._api("GET", f"{notion}/verification-token")
+            self.notion_pending_token = str(token.get("verification_token") or "")
+            self.notion_received = day_label(token.get("received_at"))
 
     @rx.event
     async def load(self):
@@ -122,6 +149,26 @@ class IntegrationsState(SettingsMessages, SessionState):
             yield self._fail(exc)
             return
         self.notice = "HubSpot disconnected. Synced deals stay in VectorOS."
+
+    @rx.event
+    async def confirm_notion(self):
+        """Confirm the shown token, the one the admin pasted into Notion."""
+        self._clear()
+        self.confirming = True
+        yield
+        try:
+            await self._api(
+                "POST",
+                f"{self._base()}/integrations/notion/verification-token/confirm",
+                json={"verification_token": self.notion_pending_token},
+            )
+            await self._fetch_notion()
+        except ApiError as exc:
+            yield self._fail(exc)
+            return
+        finally:
+            self.confirming = False
+        self.notice = "Notion webhook confirmed: page changes now arrive live."
 
     @rx.event
     def set_layout(self, value: str):
