@@ -147,13 +147,17 @@ async def _connect_portals(base: str, engine, count: int) -> list[int]:  # noqa:
                 f"/api/v1/workspaces/{workspace}/integrations",
                 json={
                     "type": "hubspot",
-                    "config": {"portal_id": portal},
                     "credentials": {"access_token": "bench-token-not-used"},
                 },
                 headers=headers,
             )
             created.raise_for_status()
             with engine.begin() as conn:
+                # As the connect flows record a portal HubSpot named (no HubSpot here).
+                conn.execute(
+                    text("update integration set hubspot_portal_id = :p where id = :id"),
+                    {"p": portal, "id": created.json()["id"]},
+                )
                 stages = (
                     conn.execute(
                         text(
