@@ -60,6 +60,13 @@ def test_an_admin_confirms_the_notion_verification_token(
     expect(section.get_by_test_id("notion-webhook-status")).to_have_text("waiting for confirmation")
     expect(section.get_by_test_id("notion-pending-token")).to_have_text(TOKEN)
     _screenshot(section, tmp_path / "notion-pending.png")
+    page.set_viewport_size({"width": 375, "height": 812})
+    overflow = page.evaluate(
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+    assert overflow <= 0, f"the Notion section scrolls sideways by {overflow}px on a phone"
+    _screenshot(section, tmp_path / "notion-pending-phone.png")
+    page.set_viewport_size({"width": 1280, "height": 800})
 
     section.get_by_test_id("notion-confirm").click()
 
