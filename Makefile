@@ -3,7 +3,7 @@ SHELL := /bin/bash
 UV ?= $(shell command -v uv 2>/dev/null || echo "$(HOME)/.local/bin/uv")
 export UV_LINK_MODE ?= copy
 
-.PHONY: setup run test lint migrate seed screenshots bench clean
+.PHONY: setup run test lint migrate seed screenshots bench secrets clean
 
 $(UV):
 	@echo "==> installing uv"
@@ -33,6 +33,9 @@ screenshots: setup ## desktop and phone screenshots of the main pages into scree
 
 bench: setup ## the API latency benchmark (see bench/README.md for the others)
 	@$(UV) run --frozen python -m bench.api_latency
+
+secrets: ## random JWT_SECRET, SERVICE_TOKEN, ENCRYPTION_KEYS, POSTGRES_PASSWORD into .env (keeps real ones)
+	@python3 -m devtools.secrets
 
 clean:
 	rm -rf .data frontend/.web .pytest_cache

@@ -6,8 +6,9 @@ from typing import Literal
 from pydantic import SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from kit.secrets import check_secrets
+
 ROOT_DIR = Path(__file__).resolve().parent.parent
-PLACEHOLDER_PREFIX = "change-me"
 
 
 class Settings(BaseSettings):
@@ -24,6 +25,8 @@ class Settings(BaseSettings):
     environment: Literal["development", "test", "production"] = "development"
     log_level: str = "INFO"
 
+    # The address the AI core listens on (`vectoros run` and docker-compose.yml bind to it):
+    # with a placeholder SERVICE_TOKEN, development is allowed on loopback only.
     ai_core_host: str = "127.0.0.1"
     ai_core_port: int = 8100
     backend_url: str = "http://127.0.0.1:8000"
@@ -37,9 +40,13 @@ class Settings(BaseSettings):
     anthropic_base_url: str | None = None
 
     @model_validator(mode="after")
-    def _refuse_placeholders_outside_development(self) -> "Settings":
-        if self.environment != "development" and self.service_token.startswith(PLACEHOLDER_PREFIX):
-            raise ValueError("placeholder SERVICE_TOKEN must be replaced outside development")
+    def _refuse_unfit_secrets(self) -> "Settings":
+        """A placeholder token only in development on loopback; a long random one elsewhere."""
+        check_secrets(
+            environment=self.environment,
+            bind_host=self.ai_core_host,
+            secrets={"SERVICE_TOKEN": self.service_token},
+        )
         return self
 
     @property

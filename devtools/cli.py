@@ -1,7 +1,8 @@
-"""`vectoros`: run the whole platform locally, migrate, seed demo data."""
+"""`vectoros`: run the whole platform locally, migrate, seed demo data, write secrets."""
 
 import argparse
 import asyncio
+import importlib
 import logging
 import os
 import signal
@@ -12,7 +13,9 @@ from contextlib import ExitStack
 from pathlib import Path
 
 import httpx
+from pydantic import ValidationError
 
+from devtools import secrets
 from devtools.migrate import ensure_database, upgrade
 from devtools.pg import ROOT_DIR, database_url, start_embedded
 
@@ -42,7 +45,12 @@ def main(argv: list[str] | None = None) -> None:
     seed.add_argument(
         "--workspaces", type=int, default=0, help="smaller tenant workspaces around it"
     )
+    commands.add_parser("secrets", help="write random secrets to .env (keeps real ones)")
     args = parser.parse_args(argv)
+    if args.command == "secrets":
+        secrets.main([])
+        return
+    _check_settings(parser)
     if args.command == "run":
         stop_on_signals()
     with ExitStack() as stack:
@@ -57,6 +65,22 @@ def main(argv: list[str] | None = None) -> None:
                 _seed_benchmark(url, args.deals, args.activities, args.workspaces)
         else:
             _run(url)
+
+
+def _check_settings(parser: argparse.ArgumentParser) -> None:
+    """Stop with the settings' own words (e.g. placeholder secrets off loopback), no traceback."""
+    reasons = []
+    for service in ("backend", "ai_core"):
+        try:
+            importlib.import_module(f"{service}.config")
+        except ValidationError as exc:
+            reasons += [
+                f"{service}: {e['msg'].removeprefix('Value error, ')}" for e in exc.errors()
+            ]
+    if reasons:
+        parser.exit(
+            2, "vectoros: the settings are not fit to start:\n  " + "\n  ".join(reasons) + "\n"
+        )
 
 
 def _database(stack: ExitStack) -> str:
@@ -127,13 +151,14 @@ def stop_on_signals() -> None:
 
 
 def _run(url: str) -> None:
+    from ai_core.config import settings as ai_core_settings
     from backend.config import settings as backend_settings
     from devtools.frontend import frontend_command
 
     _migrate(url)
     _seed(url)
     backend_url = f"http://{backend_settings.backend_host}:{backend_settings.backend_port}"
-    ai_core_port = int(os.environ.get("AI_CORE_PORT", "8100"))
+    ai_core_port = ai_core_settings.ai_core_port
     frontend_port = int(os.environ.get("FRONTEND_PORT", "3000"))
     env = {**os.environ, "DATABASE_URL": url, "BACKEND_URL": backend_url}
     uvicorn = [sys.executable, "-m", "uvicorn", "--factory", "--log-level", "warning"]
@@ -159,7 +184,7 @@ def _run(url: str) -> None:
                 *uvicorn,
                 "ai_core.app:create_app",
                 "--host",
-                "127.0.0.1",
+                ai_core_settings.ai_core_host,
                 "--port",
                 str(ai_core_port),
             ],
@@ -167,12 +192,14 @@ def _run(url: str) -> None:
         ),
         _spawn("worker", [sys.executable, "-m", "backend.worker"], env),
     ]
-    argv, frontend_env, cwd = frontend_command(port=frontend_port, backend_url=backend_url)
+    argv, frontend_env, cwd = frontend_command(
+        port=frontend_port, backend_url=backend_url, origins=backend_settings.cors_origins
+    )
     log.info("==> building and starting the frontend (first run installs npm packages)")
     processes.append(_spawn("frontend", argv, {**env, **frontend_env}, cwd))
     try:
         _wait_for(f"{backend_url}/healthz", "backend")
-        _wait_for(f"http://127.0.0.1:{ai_core_port}/healthz", "AI core")
+        _wait_for(f"http://{ai_core_settings.ai_core_host}:{ai_core_port}/healthz", "AI core")
         _wait_for(f"http://127.0.0.1:{frontend_port}/", "frontend", timeout=600)
         log.info(
             "\nVectorOS is up:\n  dashboard  http://localhost:%s\n  API        %s/docs\n"

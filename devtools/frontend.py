@@ -11,6 +11,7 @@ import subprocess
 import sys
 import sysconfig
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
 import httpx
@@ -55,13 +56,15 @@ def frontend_command(
     host: str = "127.0.0.1",
     web_dir: Path | None = None,
     loglevel: str = "warning",
+    origins: Sequence[str] = (),
 ) -> tuple[list[str], dict[str, str], Path]:
     """argv, environment and working folder for `reflex run --env prod` on `port`.
 
     Reflex builds the frontend (npm install + vite, slow only the first time) and then
     serves it and its websocket backend from one granian server on `port`. `web_dir`
     moves the build folder (default frontend/.web), so two runs do not rebuild each
-    other's files.
+    other's files. The app answers browsers from `origins` (and CORS_ORIGINS) and from
+    this port on loopback only.
     """
     bin_dir = venv_bin()
     env = dict(os.environ)
@@ -83,6 +86,9 @@ def frontend_command(
         NO_COLOR="1",
         PYTHONUNBUFFERED="1",
     )
+    configured = [o.strip() for o in env.get("CORS_ORIGINS", "").split(",") if o.strip()]
+    local = [f"http://localhost:{port}", f"http://127.0.0.1:{port}"]
+    env["CORS_ORIGINS"] = ",".join(dict.fromkeys([*origins, *configured, *local]))
     if web_dir is not None:
         env["REFLEX_WEB_WORKDIR"] = str(web_dir)
         env["REFLEX_STATES_WORKDIR"] = str(web_dir.parent / f"{web_dir.name}-states")

@@ -32,6 +32,9 @@ ENV NPM_CONFIG_REGISTRY=$NPM_CONFIG_REGISTRY \
     npm_config_update_notifier=false \
     NO_COLOR=1
 
+# The app's security headers come from the shared kit (kit/http.py, as the backend's do).
+COPY kit ./kit
+RUN --mount=type=cache,target=/root/.cache/uv uv sync --frozen --no-dev
 # Reflex writes its build (.web) next to the app: the folder belongs to the runtime user.
 COPY --chown=vectoros:vectoros frontend ./frontend
 USER vectoros

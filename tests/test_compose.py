@@ -3,6 +3,7 @@
 import importlib
 import importlib.util
 import json
+import os
 import re
 import subprocess
 from pathlib import Path
@@ -13,6 +14,8 @@ import pytest
 from ai_core.config import Settings as AiCoreSettings
 from backend.config import Settings as BackendSettings
 from devtools.frontend import frontend_command
+from devtools.secrets import GENERATORS
+from kit.secrets import PLACEHOLDER_PREFIX
 
 ROOT_DIR = Path(__file__).resolve().parent.parent
 COMPOSE_FILE = ROOT_DIR / "docker-compose.yml"
@@ -20,6 +23,9 @@ BACKEND_PORT: int = BackendSettings.model_fields["backend_port"].default
 AI_CORE_PORT: int = AiCoreSettings.model_fields["ai_core_port"].default
 FRONTEND_PORT = 3000
 APP_SERVICES = ["migrate", "backend", "worker", "ai_core", "frontend"]
+SECRET_NAMES = list(GENERATORS)
+# What `make secrets` writes, fixed for the tests.
+SECRETS = {name: f"{name.lower()}-from-make-secrets" for name in SECRET_NAMES}
 
 
 def compose_binary() -> Path:
@@ -31,12 +37,17 @@ def compose_binary() -> Path:
     return binary
 
 
-def compose(compose_file: Path, *args: str) -> subprocess.CompletedProcess[str]:
+def compose(
+    compose_file: Path, *args: str, secrets: dict[str, str] = SECRETS
+) -> subprocess.CompletedProcess[str]:
+    """Compose with `secrets` in its environment, and none of ours (the suite sets some)."""
+    env = {k: v for k, v in os.environ.items() if k not in SECRET_NAMES} | secrets
     return subprocess.run(
         [str(compose_binary()), "-f", str(compose_file), *args],
         capture_output=True,
         text=True,
         timeout=60,
+        env=env,
     )
 
 
@@ -95,20 +106,82 @@ def test_app_services_read_the_shared_env_file_and_the_overrides_win(tmp_path: P
     (tmp_path / "docker-compose.yml").write_text(COMPOSE_FILE.read_text())
     (tmp_path / ".env").write_text(
         "LOG_LEVEL=DEBUG\nDATABASE_URL=postgresql://someone@localhost/elsewhere\n"
+        "ENVIRONMENT=development\n" + "".join(f"{k}={v}\n" for k, v in SECRETS.items())
     )
-    services = resolved(tmp_path / "docker-compose.yml")["services"]
+    result = compose(tmp_path / "docker-compose.yml", "config", "--format", "json", secrets={})
+    assert result.returncode == 0, result.stderr
+    services = json.loads(result.stdout)["services"]
     for name in APP_SERVICES:
         environment = services[name]["environment"]
         assert environment["LOG_LEVEL"] == "DEBUG", name
         assert environment["BACKEND_URL"] == f"http://backend:{BACKEND_PORT}", name
         assert environment["AI_CORE_URL"] == f"http://ai_core:{AI_CORE_PORT}", name
-    database_url = "postgresql://vectoros:vectoros@postgres:5432/vectoros"
-    assert services["migrate"]["environment"]["DATABASE_URL"] == database_url
-    assert services["backend"]["environment"]["DATABASE_URL"] == database_url
-    # The AI core holds no database credentials by design; the dashboard goes through the API.
-    assert services["ai_core"]["environment"]["DATABASE_URL"] == ""
-    assert services["frontend"]["environment"]["DATABASE_URL"] == ""
+        # Compose runs production whatever .env says.
+        assert environment["ENVIRONMENT"] == "production", name
+    password = SECRETS["POSTGRES_PASSWORD"]
+    database_url = f"postgresql://vectoros:{password}@postgres:5432/vectoros"
+    assert services["postgres"]["environment"]["POSTGRES_PASSWORD"] == password
+    for name in ["migrate", "backend", "worker"]:
+        environment = services[name]["environment"]
+        assert environment["DATABASE_URL"] == database_url, name
+        for secret in ["JWT_SECRET", "SERVICE_TOKEN", "ENCRYPTION_KEYS"]:
+            assert environment[secret] == SECRETS[secret], (name, secret)
+    assert services["ai_core"]["environment"]["SERVICE_TOKEN"] == SECRETS["SERVICE_TOKEN"]
+    # The AI core holds no database credentials by design; the dashboard goes through the API
+    # with each user's token. Neither gets the backend's own secrets.
+    withheld = ["DATABASE_URL", "POSTGRES_PASSWORD", "JWT_SECRET", "ENCRYPTION_KEYS"]
+    for name in ["ai_core", "frontend"]:
+        assert {k: services[name]["environment"][k] for k in withheld} == dict.fromkeys(
+            withheld, ""
+        ), name
+    assert services["frontend"]["environment"]["SERVICE_TOKEN"] == ""
     assert "LOG_LEVEL" not in services["postgres"].get("environment", {})
+
+
+def test_compose_refuses_to_start_without_secrets_and_says_how_to_make_them(
+    tmp_path: Path,
+) -> None:
+    """No .env, nothing in the shell: `config` (so `up`) fails before anything starts."""
+    (tmp_path / "docker-compose.yml").write_text(COMPOSE_FILE.read_text())
+    result = compose(tmp_path / "docker-compose.yml", "config", "--quiet", secrets={})
+    assert result.returncode != 0
+    assert "make secrets" in result.stderr
+    assert any(name in result.stderr for name in SECRET_NAMES), result.stderr
+
+
+@pytest.mark.parametrize("missing", SECRET_NAMES)
+@pytest.mark.parametrize("empty", [False, True], ids=["unset", "empty"])
+def test_each_missing_secret_is_named(tmp_path: Path, missing: str, empty: bool) -> None:
+    (tmp_path / "docker-compose.yml").write_text(COMPOSE_FILE.read_text())
+    secrets = {k: v for k, v in SECRETS.items() if k != missing}
+    (tmp_path / ".env").write_text(f"{missing}=\n" if empty else "")
+    result = compose(tmp_path / "docker-compose.yml", "config", "--quiet", secrets=secrets)
+    assert result.returncode != 0
+    assert f"{missing} is not set" in result.stderr
+    assert "make secrets" in result.stderr
+
+
+def test_every_app_service_runs_in_production(services: dict[str, Any]) -> None:
+    for name in APP_SERVICES:
+        assert services[name]["environment"]["ENVIRONMENT"] == "production", name
+
+
+def test_the_compose_file_holds_no_secret_of_its_own(services: dict[str, Any]) -> None:
+    text = COMPOSE_FILE.read_text()
+    assert PLACEHOLDER_PREFIX not in text
+    assert "POSTGRES_PASSWORD: vectoros" not in text
+    assert ":vectoros@" not in text
+    values = [v for s in services.values() for v in (s.get("environment") or {}).values()]
+    assert not [v for v in values if v and v.startswith(PLACEHOLDER_PREFIX)]
+    for secret in SECRET_NAMES:
+        assert f"${{{secret}:?" in text, f"{secret} must come from .env, required"
+
+
+def test_the_settings_know_the_address_uvicorn_binds(services: dict[str, Any]) -> None:
+    """They refuse placeholder secrets off loopback: they must see the real bind address."""
+    for name, setting in [("backend", "BACKEND_HOST"), ("ai_core", "AI_CORE_HOST")]:
+        service = services[name]
+        assert option(service["command"], "--host") == service["environment"][setting], name
 
 
 def test_backend_command_and_port_agree_with_the_code(services: dict[str, Any]) -> None:
