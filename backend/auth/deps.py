@@ -22,14 +22,19 @@ bearer_scheme = HTTPBearer(auto_error=False, description="An access token or a w
 
 @dataclass(frozen=True)
 class Principal:
-    """A signed-in user, or a workspace API key acting with the role it was given."""
+    """A signed-in user (in one login, `session_id`), or a workspace API key.
+
+    A key acts with the lower of its own role and its creator's current role in the
+    workspace (`api_key_role` is that effective role, resolved on every request)."""
 
     user: User | None = None
     api_key_id: uuid.UUID | None = None
     api_key_workspace_id: uuid.UUID | None = None
     api_key_role: Role | None = None
+    api_key_creator_id: uuid.UUID | None = None
     token_workspace_id: uuid.UUID | None = None
     read_only: bool = False
+    session_id: uuid.UUID | None = None
 
 
 @dataclass(frozen=True)
@@ -38,6 +43,10 @@ class WorkspaceContext:
     role: Role
     user_id: uuid.UUID | None
     api_key_id: uuid.UUID | None
+    # The person an API key belongs to (keys it creates belong to them too).
+    api_key_creator_id: uuid.UUID | None = None
+    # The caller's login, for a signed-in user (tokens it mints for others carry it on).
+    session_id: uuid.UUID | None = None
 
 
 async def get_principal(
@@ -52,28 +61,49 @@ async def get_principal(
     claims = decode_access_token(token)
     try:
         user_id = uuid.UUID(claims["sub"])
-    except ValueError as exc:
+        session_id = uuid.UUID(claims["sid"]) if claims.get("sid") else None
+        scope = uuid.UUID(claims["workspace_id"]) if claims.get("workspace_id") else None
+    except (ValueError, TypeError, AttributeError) as exc:
         raise Unauthorized("The access token is invalid.", code="invalid_token") from exc
-    user = await UserRepository(session).get(user_id)
-    if user is None:
+    # A token for the whole account names its login, so signing out ends it at once. Only
+    # the short read-only tokens scoped to one workspace may go without (see chat's
+    # assistant_token, which carries the caller's login when there is one).
+    if session_id is None and scope is None:
+        raise Unauthorized("The access token is invalid.", code="invalid_token")
+    found = await UserRepository(session).get_with_session(user_id, session_id)
+    if found is None:
         raise Unauthorized("The account behind this token no longer exists.", code="invalid_token")
-    scope = claims.get("workspace_id")
+    user, session_open = found
+    if not session_open:
+        raise Unauthorized(
+            "This session has ended (signed out, or the password was changed); sign in again.",
+            code="session_revoked",
+        )
     return Principal(
         user=user,
-        token_workspace_id=uuid.UUID(scope) if scope else None,
+        token_workspace_id=scope,
         read_only=bool(claims.get("read_only")),
+        session_id=session_id,
     )
 
 
 async def _api_key_principal(session: SessionDep, token: str) -> Principal:
     prefix = token[len(API_KEY_PREFIX) :].split("_", 1)[0]
     keys = ApiKeyRepository(session)
-    key = await keys.get_active_by_prefix(prefix)
-    if key is None or not hmac.compare_digest(key.key_hash, hash_secret(token)):
+    # One query: the key and its creator's current role in the key's workspace.
+    found = await keys.get_active_by_prefix(prefix)
+    if found is None or not hmac.compare_digest(found[0].key_hash, hash_secret(token)):
         raise Unauthorized("The API key is invalid or has been revoked.", code="invalid_api_key")
-    await keys.touch(key.id)
+    key, creator_role = found
+    if creator_role is None:
+        # The creator left the workspace or the account is gone: the key went with them.
+        raise Unauthorized("The API key is invalid or has been revoked.", code="invalid_api_key")
+    await keys.touch(key)
     return Principal(
-        api_key_id=key.id, api_key_workspace_id=key.workspace_id, api_key_role=key.role
+        api_key_id=key.id,
+        api_key_workspace_id=key.workspace_id,
+        api_key_role=key.role if key.role.rank <= creator_role.rank else creator_role,
+        api_key_creator_id=key.created_by_id,
     )
 
 
@@ -114,7 +144,13 @@ async def _resolve(
     if principal.api_key_id is not None:
         if principal.api_key_workspace_id != workspace_id or principal.api_key_role is None:
             return None
-        return WorkspaceContext(workspace_id, principal.api_key_role, None, principal.api_key_id)
+        return WorkspaceContext(
+            workspace_id,
+            principal.api_key_role,
+            None,
+            principal.api_key_id,
+            api_key_creator_id=principal.api_key_creator_id,
+        )
     assert principal.user is not None
     if principal.token_workspace_id not in (None, workspace_id):
         return None
@@ -123,7 +159,9 @@ async def _resolve(
         return None
     if principal.read_only:
         role = Role.viewer
-    return WorkspaceContext(workspace_id, role, principal.user.id, None)
+    return WorkspaceContext(
+        workspace_id, role, principal.user.id, None, session_id=principal.session_id
+    )
 
 
 WorkspaceViewer = Annotated[WorkspaceContext, Depends(workspace_access(Role.viewer))]

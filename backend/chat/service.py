@@ -21,8 +21,8 @@ from backend.chat.schemas import (
     ToolCallRecord,
 )
 from backend.models import ChatMessage, ChatRole, Conversation
-from kit.errors import BadRequest, Forbidden, NotFound
-from kit.pagination import decode_cursor, encode_cursor
+from kit.errors import Forbidden, NotFound
+from kit.pagination import cursor_datetime, cursor_uuid, decode_cursor, encode_cursor
 from kit.schemas import Page
 
 # What the model is sent of the conversation so far: tokens per turn stay bounded.
@@ -64,14 +64,15 @@ class ClientEvent:
 
 
 def assistant_token(ctx: WorkspaceContext) -> str:
-    """A 5-minute, read-only token for the caller, valid only in this workspace."""
+    """A 5-minute, read-only token for the caller, valid only in this workspace.
+
+    It carries the caller's login (`sid`), so signing out ends it with the login."""
     if ctx.user_id is None:
         raise Forbidden("Chat answers as a signed-in user; API keys cannot use it.")
-    return create_access_token(
-        ctx.user_id,
-        minutes=ASSISTANT_TOKEN_MINUTES,
-        claims={"workspace_id": str(ctx.workspace_id), "read_only": True},
-    )
+    claims: dict[str, Any] = {"workspace_id": str(ctx.workspace_id), "read_only": True}
+    if ctx.session_id is not None:
+        claims["sid"] = str(ctx.session_id)
+    return create_access_token(ctx.user_id, minutes=ASSISTANT_TOKEN_MINUTES, claims=claims)
 
 
 async def start_turn(session: AsyncSession, ctx: WorkspaceContext, body: ChatRequest) -> Turn:
@@ -221,8 +222,5 @@ def _title(message: str) -> str:
 
 
 def _decode(cursor: str) -> tuple[datetime, uuid.UUID]:
-    updated_at, conversation_id = decode_cursor(cursor, 2)
-    try:
-        return datetime.fromisoformat(updated_at), uuid.UUID(conversation_id)
-    except (TypeError, ValueError) as exc:
-        raise BadRequest("The cursor is not valid.", code="invalid_cursor") from exc
+    updated_at, conversation_id = decode_cursor(cursor, cursor_datetime, cursor_uuid)
+    return updated_at, conversation_id

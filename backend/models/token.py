@@ -16,7 +16,10 @@ class RefreshToken(UUIDPrimaryKey, Timestamps, Base):
     user_id: Mapped[uuid.UUID] = mapped_column(
         ForeignKey("user.id", ondelete="CASCADE"), index=True
     )
-    family_id: Mapped[uuid.UUID] = mapped_column(index=True)
+    # The login (user_session row) this token belongs to.
+    family_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("user_session.id", ondelete="CASCADE"), index=True
+    )
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     expires_at: Mapped[datetime]
     used_at: Mapped[datetime | None]
@@ -24,13 +27,17 @@ class RefreshToken(UUIDPrimaryKey, Timestamps, Base):
 
 
 class ApiKey(UUIDPrimaryKey, Timestamps, Base):
+    """A workspace key that belongs to its creator: it acts with the lower of its own role
+    and the creator's current role in the workspace, and it is revoked when the creator
+    leaves or is removed. A key without a creator (the account was deleted) is refused."""
+
     __tablename__ = "api_key"
 
     workspace_id: Mapped[uuid.UUID] = mapped_column(
         ForeignKey("workspace.id", ondelete="CASCADE"), index=True
     )
     created_by_id: Mapped[uuid.UUID | None] = mapped_column(
-        ForeignKey("user.id", ondelete="SET NULL")
+        ForeignKey("user.id", ondelete="SET NULL"), index=True
     )
     name: Mapped[str] = mapped_column(String(200))
     prefix: Mapped[str] = mapped_column(String(16), unique=True)

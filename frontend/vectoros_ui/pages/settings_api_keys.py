@@ -106,6 +106,7 @@ def _row(key: ObjectVar[ApiKeyRow]) -> rx.Component:
             rx.vstack(
                 rx.text(key.name, weight="medium", size="2"),
                 rx.code(key.prefix + "…", size="1"),
+                rx.text("Held by ", key.holder, size="1", color_scheme="gray"),
                 spacing="1",
             )
         ),
@@ -162,7 +163,8 @@ def settings_api_keys() -> rx.Component:
         section(
             "Workspace API keys",
             "Scripts and tools call the VectorOS API with a key instead of a password. "
-            "A key acts with the access you give it, in this workspace only.",
+            "A key acts with the access you give it, in this workspace only, and never with "
+            "more than its holder has now; it stops working when its holder leaves.",
             rx.cond(SessionState.can_manage, _create_form()),
             _secret(),
             _table(),

@@ -20,6 +20,8 @@ class ApiKeyRow:
     name: str
     prefix: str
     role: str
+    # Who the key belongs to: it acts with at most their role and ends when they leave.
+    holder: str
     created: str
     last_used: str
     revoked: bool
@@ -31,6 +33,9 @@ def to_row(item: dict[str, Any]) -> ApiKeyRow:
         name=str(item["name"]),
         prefix=str(item["prefix"]),
         role=str(item["role"]),
+        holder=str(
+            item.get("created_by_name") or item.get("created_by_email") or "a former member"
+        ),
         created=day_label(item.get("created_at")),
         last_used=day_label(item.get("last_used_at")) or "Never",
         revoked=item.get("revoked_at") is not None,
