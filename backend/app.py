@@ -25,6 +25,7 @@ from backend.insights.generation_router import router as insight_generation_rout
 from backend.insights.outlook_router import router as outlook_router
 from backend.insights.router import router as insights_router
 from backend.integrations.router import router as integrations_router
+from backend.invitations.router import accept_router as invitation_accept_router
 from backend.invitations.router import router as invitations_router
 from backend.notion.router import webhook_router as notion_webhook_router
 from backend.pipelines.router import router as stages_router
@@ -41,6 +42,7 @@ ROUTERS = [
     users_router,
     workspaces_router,
     invitations_router,
+    invitation_accept_router,
     api_keys_router,
     stages_router,
     deals_router,

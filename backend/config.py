@@ -7,8 +7,10 @@ from typing import Annotated, Literal
 from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from kit.secrets import PLACEHOLDER_PREFIX as PLACEHOLDER_PREFIX
+from kit.secrets import check_secrets
+
 ROOT_DIR = Path(__file__).resolve().parent.parent
-PLACEHOLDER_PREFIX = "change-me"
 
 
 class Settings(BaseSettings):
@@ -20,6 +22,8 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
 
     database_url: str = ""
+    # The address the API listens on (`vectoros run` and docker-compose.yml bind to it): with
+    # placeholder secrets, development is allowed on loopback only.
     backend_host: str = "127.0.0.1"
     backend_port: int = 8000
     ai_core_url: str = "http://127.0.0.1:8100"
@@ -62,6 +66,23 @@ class Settings(BaseSettings):
     login_max_attempts: int = 5
     login_window_seconds: int = 300
 
+    # The frontend's public address (scheme + host, no trailing slash): links in mail and
+    # in settings point there. Empty: http://localhost:FRONTEND_PORT.
+    frontend_url: str = ""
+    frontend_port: int = 3000
+    # How long an invitation link stays valid.
+    invitation_days: int = 7
+    # Outgoing mail (invitation links). Empty host: nothing is mailed; the link is logged
+    # and shown to the workspace's admins instead.
+    smtp_host: str = ""
+    smtp_port: int = 587
+    smtp_username: str = ""
+    smtp_password: str = ""
+    smtp_from: str = "VectorOS <no-reply@localhost>"
+    # STARTTLS on a plain connection (port 587), or TLS from the start (port 465; wins).
+    smtp_starttls: bool = True
+    smtp_tls: bool = False
+
     @field_validator("cors_origins", "encryption_keys", mode="before")
     @classmethod
     def _split_commas(cls, value: object) -> object:
@@ -70,17 +91,23 @@ class Settings(BaseSettings):
         return value
 
     @model_validator(mode="after")
-    def _refuse_placeholders_outside_development(self) -> "Settings":
-        if self.environment != "development":
-            secrets = [self.jwt_secret, self.service_token, *self.encryption_keys]
-            if any(s.startswith(PLACEHOLDER_PREFIX) for s in secrets):
-                raise ValueError(
-                    "placeholder secrets (JWT_SECRET, SERVICE_TOKEN, ENCRYPTION_KEYS) "
-                    "must be replaced outside development"
-                )
-            if len(self.jwt_secret) < 32:
-                raise ValueError("JWT_SECRET must be at least 32 characters outside development")
+    def _refuse_unfit_secrets(self) -> "Settings":
+        """Placeholders only in development on loopback; real, long secrets everywhere else."""
+        check_secrets(
+            environment=self.environment,
+            bind_host=self.backend_host,
+            secrets={"JWT_SECRET": self.jwt_secret, "SERVICE_TOKEN": self.service_token},
+            fernet_keys=self.encryption_keys,
+        )
         return self
+
+    @property
+    def public_frontend_url(self) -> str:
+        return (self.frontend_url or f"http://localhost:{self.frontend_port}").rstrip("/")
+
+    @property
+    def mail_configured(self) -> bool:
+        return bool(self.smtp_host)
 
     @cached_property
     def async_database_url(self) -> str:

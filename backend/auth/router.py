@@ -1,11 +1,12 @@
 from fastapi import APIRouter, Request, status
 
 from backend.auth import service
-from backend.auth.deps import CurrentUser
+from backend.auth.deps import CurrentUser, PrincipalDep
 from backend.auth.schemas import (
     LoginRequest,
     RefreshRequest,
     RegisterRequest,
+    RegistrationAccepted,
     TokenPair,
     UserRead,
     UserUpdate,
@@ -16,11 +17,11 @@ router = APIRouter(prefix="/api/v1/auth", tags=["auth"])
 users_router = APIRouter(prefix="/api/v1/users", tags=["users"])
 
 
-@router.post("/register", status_code=status.HTTP_201_CREATED, response_model=UserRead)
-async def register(body: RegisterRequest, session: SessionDep) -> UserRead:
-    """Create an account."""
-    user = await service.register(session, email=body.email, password=body.password, name=body.name)
-    return UserRead.model_validate(user)
+@router.post("/register", status_code=status.HTTP_202_ACCEPTED, response_model=RegistrationAccepted)
+async def register(body: RegisterRequest, session: SessionDep) -> RegistrationAccepted:
+    """Create an account, then sign in. The answer is the same for an email already taken."""
+    await service.register(session, email=body.email, password=body.password, name=body.name)
+    return RegistrationAccepted()
 
 
 @router.post("/login", response_model=TokenPair)
@@ -40,7 +41,7 @@ async def refresh(body: RefreshRequest, session: SessionDep) -> TokenPair:
 
 @router.post("/logout", status_code=status.HTTP_204_NO_CONTENT)
 async def logout(body: RefreshRequest, session: SessionDep) -> None:
-    """End the login the refresh token belongs to."""
+    """End the login the refresh token belongs to: its refresh and access tokens stop at once."""
     await service.logout(session, refresh_token=body.refresh_token)
 
 
@@ -51,6 +52,11 @@ async def read_me(user: CurrentUser) -> UserRead:
 
 
 @users_router.patch("/me", response_model=UserRead)
-async def update_me(body: UserUpdate, user: CurrentUser, session: SessionDep) -> UserRead:
-    """Change your name or password (the password needs `current_password`)."""
-    return UserRead.model_validate(await service.update_profile(session, user, body))
+async def update_me(
+    body: UserUpdate, user: CurrentUser, principal: PrincipalDep, session: SessionDep
+) -> UserRead:
+    """Change your name or password (the password needs `current_password`).
+
+    A new password signs out every other session of the account; this one stays."""
+    updated = await service.update_profile(session, user, body, session_id=principal.session_id)
+    return UserRead.model_validate(updated)

@@ -16,6 +16,18 @@ class RegisterRequest(RequestModel):
     name: Name
 
 
+REGISTRATION_ACCEPTED = (
+    "If this email is new, your account is ready: sign in. "
+    "If it already has an account, sign in with that account's password."
+)
+
+
+class RegistrationAccepted(ReadModel):
+    """The same answer whether or not the email already had an account."""
+
+    message: str = REGISTRATION_ACCEPTED
+
+
 class LoginRequest(RequestModel):
     email: EmailStr
     password: Annotated[str, Field(min_length=1, max_length=256)]

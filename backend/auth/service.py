@@ -4,9 +4,10 @@ import uuid
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
+from starlette.concurrency import run_in_threadpool
 
 from backend.auth import rate_limit
-from backend.auth.repository import RefreshTokenRepository, UserRepository
+from backend.auth.repository import RefreshTokenRepository, SessionRepository, UserRepository
 from backend.auth.schemas import TokenPair, UserUpdate
 from backend.auth.security import (
     create_access_token,
@@ -16,45 +17,51 @@ from backend.auth.security import (
     verify_password,
 )
 from backend.config import settings
-from backend.invitations import service as invitations
 from backend.models import RefreshToken, User
-from kit.errors import BadRequest, Conflict, Unauthorized
+from kit.errors import BadRequest, Unauthorized
 
 INVALID_CREDENTIALS = "The email or password is incorrect."
 INVALID_REFRESH = "The refresh token is invalid or has expired."
 
 
-async def register(session: AsyncSession, *, email: str, password: str, name: str) -> User:
-    users = UserRepository(session)
-    if await users.get_by_email(email):
-        raise Conflict("An account with this email already exists.", code="email_taken")
-    user = await users.add(
-        User(email=email.lower(), name=name, password_hash=hash_password(password))
+async def register(session: AsyncSession, *, email: str, password: str, name: str) -> None:
+    """Create the account unless the email has one; the caller cannot tell which happened.
+
+    Both cases hash the password and run the same insert (which skips a taken email), so
+    neither the answer nor its timing says whether an account exists. Joining a workspace
+    takes an invitation link, never just registering its email.
+    """
+    await UserRepository(session).add_if_new(
+        email=email.lower(),
+        name=name,
+        password_hash=await run_in_threadpool(hash_password, password),
     )
-    # Same transaction: the new account lands in every workspace that invited its email.
-    await invitations.accept_pending(session, user)
-    return user
 
 
 async def login(session: AsyncSession, *, email: str, password: str, client_ip: str) -> TokenPair:
     await rate_limit.ensure_login_allowed(email, client_ip)
     user = await UserRepository(session).get_by_email(email)
-    if not verify_password(password, user.password_hash if user else None) or user is None:
+    known_hash = user.password_hash if user else None
+    if not await run_in_threadpool(verify_password, password, known_hash) or user is None:
         await rate_limit.record_failed_login(email, client_ip)
         raise Unauthorized(INVALID_CREDENTIALS, code="invalid_credentials")
-    await invitations.accept_pending(session, user)
-    return await _issue_tokens(session, user_id=user.id, family_id=uuid.uuid4())
+    login = await SessionRepository(session).add(user.id)
+    return await _issue_tokens(session, user_id=user.id, family_id=login.id)
 
 
 async def refresh(session: AsyncSession, *, refresh_token: str) -> TokenPair:
     tokens = RefreshTokenRepository(session)
     now = datetime.now(UTC)
-    stored = await tokens.get_by_hash_for_update(hash_secret(refresh_token))
-    if stored is None or stored.revoked_at is not None or stored.expires_at <= now:
+    found = await tokens.get_by_hash_for_update(hash_secret(refresh_token))
+    if found is None:
+        raise Unauthorized(INVALID_REFRESH, code="invalid_refresh_token")
+    stored, session_open = found
+    if not session_open or stored.revoked_at is not None or stored.expires_at <= now:
         raise Unauthorized(INVALID_REFRESH, code="invalid_refresh_token")
     if stored.used_at is not None:
-        # A spent token came back: someone holds a copy. End the whole login.
-        await tokens.revoke_family(stored.family_id, now)
+        # A spent token came back: someone holds a copy. End the whole login, access tokens
+        # included.
+        await SessionRepository(session).revoke(stored.family_id, now)
         await session.commit()
         raise Unauthorized(
             "This refresh token was already used; the session has been ended for safety.",
@@ -65,24 +72,29 @@ async def refresh(session: AsyncSession, *, refresh_token: str) -> TokenPair:
 
 
 async def logout(session: AsyncSession, *, refresh_token: str) -> None:
-    tokens = RefreshTokenRepository(session)
-    stored = await tokens.get_by_hash_for_update(hash_secret(refresh_token))
-    if stored is not None:
-        await tokens.revoke_family(stored.family_id, datetime.now(UTC))
+    """End the login: its refresh tokens and its access tokens (by their `sid`) stop at once."""
+    found = await RefreshTokenRepository(session).get_by_hash_for_update(hash_secret(refresh_token))
+    if found is not None:
+        await SessionRepository(session).revoke(found[0].family_id, datetime.now(UTC))
 
 
-async def update_profile(session: AsyncSession, user: User, changes: UserUpdate) -> User:
+async def update_profile(
+    session: AsyncSession, user: User, changes: UserUpdate, *, session_id: uuid.UUID | None
+) -> User:
+    """Name and password; a new password ends every other login of the user (`session_id`,
+    the caller's own, stays signed in)."""
     if changes.name is not None:
         user.name = changes.name
     if changes.password is not None:
-        if not changes.current_password or not verify_password(
-            changes.current_password, user.password_hash
+        if not changes.current_password or not await run_in_threadpool(
+            verify_password, changes.current_password, user.password_hash
         ):
             raise BadRequest(
                 "current_password is required and must match to set a new password.",
                 code="invalid_current_password",
             )
-        user.password_hash = hash_password(changes.password)
+        user.password_hash = await run_in_threadpool(hash_password, changes.password)
+        await SessionRepository(session).revoke_all_but(user.id, session_id, datetime.now(UTC))
     await session.flush()
     return user
 
@@ -100,7 +112,8 @@ async def _issue_tokens(
         )
     )
     return TokenPair(
-        access_token=create_access_token(user_id),
+        # `sid`: the login this token belongs to; revoking it refuses the token at once.
+        access_token=create_access_token(user_id, claims={"sid": str(family_id)}),
         refresh_token=secret,
         expires_in=settings.access_token_minutes * 60,
     )

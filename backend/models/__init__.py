@@ -21,12 +21,13 @@ from backend.models.enums import (
 from backend.models.hubspot_sync import HubspotSyncRun
 from backend.models.insight import Insight, InsightRun
 from backend.models.integration import Integration
-from backend.models.invitation import WorkspaceInvitation
+from backend.models.invitation import InvitationMail, WorkspaceInvitation
 from backend.models.notion import NotionPage, NotionSyncRun
 from backend.models.pipeline import PipelineStage
 from backend.models.stage_funnel import stage_funnel_reach, stage_stay_histogram
 from backend.models.token import ApiKey, RateLimitBucket, RefreshToken
 from backend.models.user import User
+from backend.models.user_session import UserSession
 from backend.models.webhook_event import HubspotPropertyVersion, WebhookEvent
 from backend.models.workspace import Membership, Role, Workspace
 from backend.models.workspace_preference import InsightSchedule, WorkspacePreference
@@ -57,6 +58,7 @@ __all__ = [
     "Integration",
     "IntegrationStatus",
     "IntegrationType",
+    "InvitationMail",
     "Membership",
     "NotionPage",
     "NotionSyncRun",
@@ -68,6 +70,7 @@ __all__ = [
     "StageKind",
     "SystemEvent",
     "User",
+    "UserSession",
     "WebhookEvent",
     "Workspace",
     "stage_funnel_reach",

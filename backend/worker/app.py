@@ -36,6 +36,7 @@ app = App(
         "backend.worker.hubspot_tasks",
         "backend.worker.insight_tasks",
         "backend.worker.notion_tasks",
+        "backend.worker.mail_tasks",
     ],
 )
 

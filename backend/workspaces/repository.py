@@ -41,6 +41,14 @@ class MemberRepository:
             )
         )
 
+    async def has_member_with_email(self, workspace_id: uuid.UUID, email: str) -> bool:
+        found = await self.session.scalar(
+            select(Membership.user_id)
+            .join(User, User.id == Membership.user_id)
+            .where(Membership.workspace_id == workspace_id, User.email == email.lower())
+        )
+        return found is not None
+
     async def get_for_update(
         self, workspace_id: uuid.UUID, user_id: uuid.UUID
     ) -> Membership | None:

@@ -1,8 +1,6 @@
 import uuid
 
 from fastapi import APIRouter, status
-from fastapi.encoders import jsonable_encoder
-from fastapi.responses import JSONResponse
 
 from backend.auth.deps import CurrentUser, WorkspaceAdmin, WorkspaceViewer
 from backend.db import SessionDep
@@ -56,25 +54,18 @@ async def list_members(ctx: WorkspaceViewer, session: SessionDep) -> list[Member
 
 @router.post(
     "/{workspace_id}/members",
-    status_code=status.HTTP_201_CREATED,
-    response_model=MemberRead,
-    responses={
-        status.HTTP_201_CREATED: {"description": "A registered user joined the workspace."},
-        status.HTTP_202_ACCEPTED: {
-            "model": InvitationRead,
-            "description": "No account uses this email yet: a pending invitation was created; "
-            "they join with this role when they register.",
-        },
-    },
+    status_code=status.HTTP_202_ACCEPTED,
+    response_model=InvitationRead,
 )
 async def add_member(
     body: MemberCreate, ctx: WorkspaceAdmin, session: SessionDep
-) -> MemberRead | JSONResponse:
-    """Add a member by email (admin); someone without an account yet is invited."""
-    added = await service.add_member(session, ctx, email=body.email, role=body.role)
-    if isinstance(added, InvitationRead):
-        return JSONResponse(jsonable_encoder(added), status_code=status.HTTP_202_ACCEPTED)
-    return added
+) -> InvitationRead:
+    """Invite someone by email (admin): they join with the role once they accept the link.
+
+    The answer is the same whether or not the email has an account. Inviting a pending
+    email again sends a fresh link (and sets the new role).
+    """
+    return await service.add_member(session, ctx, email=body.email, role=body.role)
 
 
 @router.patch("/{workspace_id}/members/{user_id}", response_model=MemberRead)

@@ -4,6 +4,7 @@ import uuid
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from backend.api_keys import service as api_keys
 from backend.auth.deps import WorkspaceContext
 from backend.auth.repository import UserRepository
 from backend.invitations import service as invitations
@@ -53,19 +54,17 @@ async def list_members(session: AsyncSession, ctx: WorkspaceContext) -> list[Mem
 
 async def add_member(
     session: AsyncSession, ctx: WorkspaceContext, *, email: str, role: Role
-) -> MemberRead | InvitationRead:
-    """A registered user joins at once; anyone else gets a pending invitation."""
+) -> InvitationRead:
+    """Invite `email`: whoever owns it joins by accepting, never by the admin's say-so.
+
+    The answer is the same invitation whether or not the email has an account, so adding a
+    member does not tell who is registered. A current member's email is refused: that much
+    the admin sees in the members list anyway.
+    """
     ensure_may_grant(ctx, role)
-    user = await UserRepository(session).get_by_email(email)
-    if user is None:
-        return await invitations.invite(session, ctx, email=email, role=role)
-    members = MemberRepository(session)
-    if await members.role_of(ctx.workspace_id, user.id) is not None:
+    if await MemberRepository(session).has_member_with_email(ctx.workspace_id, email):
         raise Conflict("This person is already a member of the workspace.", code="already_member")
-    member = await members.add(
-        Membership(workspace_id=ctx.workspace_id, user_id=user.id, role=role)
-    )
-    return _member(member, user)
+    return await invitations.invite(session, ctx, email=email, role=role)
 
 
 async def change_role(
@@ -95,6 +94,8 @@ async def remove_member(session: AsyncSession, ctx: WorkspaceContext, user_id: u
     if member.role == Role.owner:
         await _ensure_another_owner(members, ctx.workspace_id)
     await members.delete(member)
+    # Their API keys belong to them: they stop working with the membership, in this transaction.
+    await api_keys.revoke_keys_of(session, ctx.workspace_id, user_id)
 
 
 async def _existing_member(

@@ -7,6 +7,7 @@ from vectoros_ui.pages.dashboard import dashboard
 from vectoros_ui.pages.deal_detail import deal_detail
 from vectoros_ui.pages.deals import deals
 from vectoros_ui.pages.insights import insights
+from vectoros_ui.pages.invitation_accept import invitation_accept
 from vectoros_ui.pages.login import login
 from vectoros_ui.pages.pipeline_board import pipeline_board
 from vectoros_ui.pages.register import register
@@ -16,11 +17,13 @@ from vectoros_ui.pages.settings_integrations import settings_integrations
 from vectoros_ui.pages.settings_pipeline import settings_pipeline
 from vectoros_ui.pages.settings_profile import settings_profile
 from vectoros_ui.pages.workspace_settings import workspace_settings
+from vectoros_ui.security import SecurityHeadersMiddleware
 from vectoros_ui.states import live
 from vectoros_ui.states.dashboard import DashboardState
 from vectoros_ui.states.deal_detail import DealDetailState
 from vectoros_ui.states.deals import DealsState
 from vectoros_ui.states.insights import InsightsState
+from vectoros_ui.states.invitation_accept import InvitationAcceptState
 from vectoros_ui.states.live import LiveState
 from vectoros_ui.states.login import LoginState
 from vectoros_ui.states.pipeline_board import PipelineBoardState
@@ -42,11 +45,22 @@ live.on_change(
 
 # On the live pages, following starts before the load, so a change made while the page
 # loads is not missed (the stream does not replay).
-app = rx.App(style=styles.base_style, stylesheets=styles.STYLESHEETS)
+# Every response (pages, assets, /ping) gets the security headers; see security.py.
+app = rx.App(
+    style=styles.base_style,
+    stylesheets=styles.STYLESHEETS,
+    api_transformer=SecurityHeadersMiddleware,
+)
 app.add_page(
     login, route="/login", title="Sign in · VectorOS", on_load=LoginState.redirect_if_signed_in
 )
 app.add_page(register, route="/register", title="Create your account · VectorOS")
+app.add_page(
+    invitation_accept,
+    route="/invitations/accept",
+    title="Join a workspace · VectorOS",
+    on_load=InvitationAcceptState.load,
+)
 app.add_page(
     dashboard,
     route="/",

@@ -36,6 +36,6 @@ async def test_a_created_account_is_committed_before_the_response_starts(
             json={"email": "early@example.com", "password": "a-long-password-1", "name": "Early"},
         )
 
-    assert response.status_code == 201, response.text
-    # A client told "created" can use the account at once: another connection sees it.
+    assert response.status_code == 202, response.text
+    # A client told "accepted" can sign in at once: another connection sees the account.
     assert committed_when_answering == [1]

@@ -19,7 +19,7 @@ def register_by_api(backend_url: str, name: str) -> str:
         f"{backend_url}/api/v1/auth/register",
         json={"email": email, "password": PASSWORD, "name": name},
     )
-    assert response.status_code == 201, response.text
+    assert response.status_code == 202, response.text
     return email
 
 
@@ -39,17 +39,8 @@ def test_new_user_signs_up_creates_a_workspace_invites_a_colleague_and_signs_out
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_test_id("register-submit").click()
 
-    expect(page).to_have_url(re.compile(r"/login$"))
-    expect(page.get_by_test_id("login-notice")).to_contain_text(f"Account created for {email}")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill("not the password")
-    page.get_by_test_id("login-submit").click()
-    expect(page.get_by_test_id("login-error")).to_be_visible()
-    expect(page.get_by_label("Email")).to_have_value(email)
-
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_test_id("login-submit").click()
-    expect(page).to_have_url(re.compile(r"/$"))
+    # Registering signs in straight away.
+    expect(page).to_have_url(f"{base}/")
     expect(page.get_by_test_id("user-name")).to_have_text("Ada Seller")
     expect(page.get_by_test_id("no-workspace")).to_be_visible()
 
@@ -74,23 +65,60 @@ def test_new_user_signs_up_creates_a_workspace_invites_a_colleague_and_signs_out
     stranger = f"nobody-{uuid.uuid4().hex[:8]}@example.com"
     page.get_by_label("Invite by email").fill(stranger)
     page.get_by_test_id("invite-submit").click()
-    expect(page.get_by_test_id("settings-notice")).to_contain_text("when they register")
-    expect(page.get_by_test_id("invitation-row")).to_contain_text(stranger)
-    # Inviting them twice is refused, and the typed email stays for the user to correct.
+    expect(page.get_by_test_id("settings-notice")).to_contain_text("copy the link below")
+    invitations = page.get_by_test_id("invitation-row")
+    expect(invitations).to_contain_text(stranger)
+    link = invitations.filter(has_text=stranger).get_by_test_id("invitation-link")
+    first_link = link.input_value()
+    assert first_link.startswith("http") and "/invitations/accept?token=" in first_link
+    # Inviting them again sends a fresh link; still one invitation.
     page.get_by_label("Invite by email").fill(stranger)
     page.get_by_test_id("invite-submit").click()
-    expect(page.get_by_test_id("invite-error")).to_be_visible()
-    expect(page.get_by_label("Invite by email")).to_have_value(stranger)
+    expect(link).not_to_have_value(first_link)
+    expect(invitations).to_have_count(1)
 
+    # A registered colleague is invited the same way: no member until they accept.
     page.get_by_label("Invite by email").fill(colleague)
     page.get_by_test_id("invite-submit").click()
-    expect(rows).to_have_count(2)
-    grace = rows.filter(has_text="Grace Closer")
-    expect(grace).to_contain_text(colleague)
-    expect(grace.get_by_test_id("member-role-select")).to_have_text("member")
+    expect(invitations).to_have_count(2)
+    expect(invitations.filter(has_text=colleague)).to_be_visible()
+    expect(rows).to_have_count(1)
     expect(page.get_by_label("Invite by email")).to_have_value("")
 
     page.get_by_test_id("logout-button").click()
     expect(page).to_have_url(re.compile(r"/login$"))
     page.goto(f"{base}/settings")
     expect(page).to_have_url(re.compile(r"/login$"))
+
+
+def test_a_wrong_password_is_refused_and_the_email_kept(servers: Servers, page: Page) -> None:
+    email = register_by_api(servers.backend_url, "Ada Seller")
+    page.goto(f"{servers.frontend_url}/login")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill("not the password")
+    page.get_by_test_id("login-submit").click()
+    expect(page.get_by_test_id("login-error")).to_be_visible()
+    expect(page.get_by_label("Email")).to_have_value(email)
+
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_test_id("login-submit").click()
+    expect(page).to_have_url(f"{servers.frontend_url}/")
+    expect(page.get_by_test_id("user-name")).to_have_text("Ada Seller")
+
+
+def test_registering_a_taken_email_with_another_password_leads_to_sign_in(
+    servers: Servers, page: Page
+) -> None:
+    email = register_by_api(servers.backend_url, "Ada Seller")
+    page.goto(f"{servers.frontend_url}/register")
+    page.get_by_label("Full name").fill("Mallory")
+    page.get_by_label("Work email").fill(email)
+    page.get_by_label("Password").fill("another password 123")
+    page.get_by_test_id("register-submit").click()
+
+    expect(page).to_have_url(re.compile(r"/login$"))
+    expect(page.get_by_test_id("login-notice")).to_contain_text("sign in with its password")
+    me = httpx.post(
+        f"{servers.backend_url}/api/v1/auth/login", json={"email": email, "password": PASSWORD}
+    )
+    assert me.status_code == 200

@@ -30,7 +30,7 @@ def seller(servers: Servers) -> Seller:
             "/api/v1/auth/register",
             json={"email": email, "password": PASSWORD, "name": "Ada Seller"},
         )
-        assert registered.status_code == 201, registered.text
+        assert registered.status_code == 202, registered.text
         tokens = api.post("/api/v1/auth/login", json={"email": email, "password": PASSWORD})
         headers = {"Authorization": f"Bearer {tokens.json()['access_token']}"}
         workspace = api.post("/api/v1/workspaces", json={"name": "Acme Sales"}, headers=headers)

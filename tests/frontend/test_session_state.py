@@ -30,7 +30,7 @@ async def sign_up(backend_url: str) -> tuple[str, dict[str, str]]:
             "/api/v1/auth/register",
             json={"email": email, "password": PASSWORD, "name": "Ada Seller"},
         )
-        assert created.status_code == 201, created.text
+        assert created.status_code == 202, created.text
         tokens = await client.post(
             "/api/v1/auth/login", json={"email": email, "password": PASSWORD}
         )

@@ -2,6 +2,7 @@
 
 import re
 import uuid
+from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
@@ -25,11 +26,24 @@ def register(backend_url: str, name: str) -> str:
         f"{backend_url}/api/v1/auth/register",
         json={"email": email, "password": PASSWORD, "name": name},
     )
-    assert response.status_code == 201, response.text
+    assert response.status_code == 202, response.text
     return email
 
 
-def test_an_admin_invites_a_colleague_and_changes_their_role(
+def accept_by_api(backend_url: str, email: str, accept_url: str) -> None:
+    """The invited person opens their link signed in: here, straight through the API."""
+    token = parse_qs(urlsplit(accept_url).query)["token"][0]
+    with httpx.Client(base_url=backend_url) as api:
+        tokens = api.post("/api/v1/auth/login", json={"email": email, "password": PASSWORD})
+        accepted = api.post(
+            "/api/v1/invitations/accept",
+            json={"token": token},
+            headers={"Authorization": f"Bearer {tokens.json()['access_token']}"},
+        )
+        assert accepted.status_code == 200, accepted.text
+
+
+def test_an_admin_invites_a_colleague_who_accepts_and_changes_their_role(
     servers: Servers, seller: Seller, page: Page
 ) -> None:
     colleague = register(servers.backend_url, "Grace Closer")
@@ -39,8 +53,19 @@ def test_an_admin_invites_a_colleague_and_changes_their_role(
 
     page.get_by_label("Invite by email").fill(colleague)
     page.get_by_test_id("invite-submit").click()
+    invitation = page.get_by_test_id("invitation-row").filter(has_text=colleague)
+    expect(invitation.get_by_test_id("invitation-delivery")).to_have_text(
+        "Not mailed: send them the link"
+    )
+    expect(page.get_by_test_id("member-row")).to_have_count(1)
+    accept_by_api(
+        servers.backend_url, colleague, invitation.get_by_test_id("invitation-link").input_value()
+    )
+
+    page.reload()
     grace = page.get_by_test_id("member-row").filter(has_text="Grace Closer")
     expect(grace.get_by_test_id("member-role-select")).to_have_text("member")
+    expect(page.get_by_test_id("invitation-row")).to_have_count(0)
 
     pick(page, "member-role-select", "admin", scope=grace)
     expect(page.get_by_test_id("settings-notice")).to_have_text("Role updated.")
@@ -67,7 +92,7 @@ def test_an_admin_invites_an_unknown_email_sees_it_pending_and_revokes_it(
     pick(page, "invite-role", "viewer")
     page.get_by_test_id("invite-submit").click()
     expect(page.get_by_test_id("settings-notice")).to_contain_text(
-        "They will join when they register with this email"
+        "No mail server is set up, so copy the link below"
     )
     expect(page.get_by_test_id("invite-error")).to_have_count(0)
     expect(page.get_by_label("Invite by email")).to_have_value("")
@@ -76,11 +101,14 @@ def test_an_admin_invites_an_unknown_email_sees_it_pending_and_revokes_it(
     expect(pending.first).to_contain_text(newcomer)
     expect(pending.first.get_by_test_id("invitation-role")).to_have_text("viewer")
     expect(pending.first.get_by_test_id("invitation-date")).to_contain_text(
-        re.compile(r"^Invited \S")
+        re.compile(r"^Invited \S.* · link valid until \S")
     )
+    link = pending.first.get_by_test_id("invitation-link")
+    expect(link).to_have_value(re.compile(r"/invitations/accept\?token=[\w-]{40,}$"))
     expect(page.get_by_test_id("member-row")).to_have_count(1)
     listed = httpx.get(invitations_url, headers=seller.headers).json()
     assert [(i["email"], i["role"]) for i in listed] == [(newcomer, "viewer")]
+    assert link.input_value() == listed[0]["accept_url"]
 
     page.reload()
     expect(pending).to_have_count(1)

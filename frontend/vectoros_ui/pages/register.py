@@ -11,7 +11,7 @@ from vectoros_ui.states.register import MIN_PASSWORD, RegisterState
 def register() -> rx.Component:
     return auth_card(
         "Create your account",
-        "Start with a workspace for your team; invite the others once they have signed up.",
+        "Start a workspace for your team, or join the one that invited you.",
         rx.form(
             rx.vstack(
                 labelled(

@@ -200,39 +200,102 @@ def _members_table() -> rx.Component:
     )
 
 
-def _invitation_row(invitation: ObjectVar[Invitation]) -> rx.Component:
-    return rx.table.row(
-        rx.table.cell(
-            rx.vstack(
-                rx.text(invitation.email, weight="medium", size="2", overflow_wrap="anywhere"),
-                rx.text(
-                    "Invited " + local_date(invitation.invited_at),
-                    size="1",
-                    color_scheme="gray",
-                    data_testid="invitation-date",
-                ),
-                spacing="0",
-            ),
+def _invitation_link(invitation: ObjectVar[Invitation]) -> rx.Component:
+    """The link to pass on by hand: selectable in one click, and a copy button."""
+    return rx.hstack(
+        rx.input(
+            value=invitation.accept_url,
+            read_only=True,
+            size="1",
+            width="100%",
+            on_focus=rx.call_script("document.activeElement.select()"),
+            aria_label="Invitation link for " + invitation.email,
+            data_testid="invitation-link",
         ),
-        rx.table.cell(
-            rx.badge(invitation.role, variant="soft", data_testid="invitation-role"),
+        rx.button(
+            rx.icon("copy", size=14),
+            "Copy link",
+            size="1",
+            variant="soft",
+            on_click=[
+                rx.set_clipboard(invitation.accept_url),
+                rx.toast.success("Link copied. Send it to " + invitation.email + "."),
+            ],
+            data_testid="invitation-copy",
         ),
-        rx.table.cell(
-            rx.cond(
-                SessionState.can_manage,
-                rx.button(
-                    "Revoke",
-                    size="1",
-                    variant="soft",
-                    color_scheme="red",
-                    on_click=State.revoke_invitation(invitation.id),
-                    aria_label="Revoke invitation for " + invitation.email,
-                    data_testid="invitation-revoke",
-                ),
-            ),
-            text_align="right",
-        ),
+        spacing="2",
         align="center",
+        width="100%",
+    )
+
+
+def _invitation_row(invitation: ObjectVar[Invitation]) -> rx.Component:
+    return rx.box(
+        rx.vstack(
+            rx.flex(
+                rx.vstack(
+                    rx.text(invitation.email, weight="medium", size="2", overflow_wrap="anywhere"),
+                    rx.text(
+                        "Invited "
+                        + local_date(invitation.invited_at)
+                        + rx.cond(
+                            invitation.expired,
+                            "",
+                            " · link valid until " + local_date(invitation.expires_at),
+                        ),
+                        size="1",
+                        color_scheme="gray",
+                        data_testid="invitation-date",
+                    ),
+                    spacing="0",
+                    min_width="0",
+                ),
+                rx.hstack(
+                    rx.badge(invitation.role, variant="soft", data_testid="invitation-role"),
+                    rx.cond(
+                        SessionState.can_manage,
+                        rx.button(
+                            "Revoke",
+                            size="1",
+                            variant="soft",
+                            color_scheme="red",
+                            on_click=State.revoke_invitation(invitation.id),
+                            aria_label="Revoke invitation for " + invitation.email,
+                            data_testid="invitation-revoke",
+                        ),
+                    ),
+                    spacing="3",
+                    align="center",
+                    flex_shrink="0",
+                ),
+                justify="between",
+                align="start",
+                gap="3",
+                width="100%",
+            ),
+            rx.hstack(
+                rx.icon(
+                    rx.cond(invitation.accept_url != "", "link", "mail"),
+                    size=14,
+                    color=rx.color("gray", 10),
+                ),
+                rx.text(
+                    invitation.delivery,
+                    size="1",
+                    color_scheme=rx.cond(invitation.expired, "red", "gray"),
+                    data_testid="invitation-delivery",
+                ),
+                spacing="1",
+                align="center",
+            ),
+            rx.cond(invitation.accept_url != "", _invitation_link(invitation)),
+            spacing="2",
+            width="100%",
+        ),
+        padding="0.75rem",
+        border=f"1px solid {rx.color('gray', 5)}",
+        border_radius="var(--radius-3)",
+        width="100%",
         data_testid="invitation-row",
     )
 
@@ -244,21 +307,15 @@ def _invitations_table() -> rx.Component:
         rx.vstack(
             rx.heading("Pending invitations", size="3", as_="h3"),
             rx.text(
-                "No account uses these emails yet. They join with the role shown "
-                "when they register with that email.",
+                "Each person joins with the role shown once they open their invitation link "
+                "and sign in (or register) with the invited email. A link works once, until "
+                "it expires; invite the same email again to send a new one.",
                 size="1",
                 color_scheme="gray",
             ),
-            rx.table.root(
-                rx.table.header(
-                    rx.table.row(
-                        rx.table.column_header_cell("Email"),
-                        rx.table.column_header_cell("Role"),
-                        rx.table.column_header_cell(""),
-                    ),
-                ),
-                rx.table.body(rx.foreach(State.invitations, _invitation_row)),
-                variant="surface",
+            rx.vstack(
+                rx.foreach(State.invitations, _invitation_row),
+                spacing="2",
                 width="100%",
                 data_testid="invitations-table",
             ),
@@ -278,7 +335,7 @@ def workspace_settings() -> rx.Component:
         section(
             "Members",
             "People who can see this workspace; their role decides what they may change. "
-            "Invite colleagues by email: without an account yet, they join when they register.",
+            "Invite colleagues by email: they join when they accept the link.",
             rx.cond(SessionState.can_manage, _invite_form()),
             error_callout(State.invite_error, "invite-error"),
             _members_table(),

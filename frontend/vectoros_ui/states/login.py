@@ -6,7 +6,18 @@ import reflex as rx
 
 from vectoros_ui import api
 from vectoros_ui.api import ApiError
+from vectoros_ui.states.invitation_accept import InvitationAcceptState
 from vectoros_ui.states.session import HOME_ROUTE, SessionState
+
+INVITATION_NOTICE = (
+    "Sign in with the email address your invitation was sent to: you join the workspace next."
+)
+
+
+async def after_sign_in(state: SessionState) -> str:
+    """Where a fresh sign-in leads: back to a waiting invitation link, or the dashboard."""
+    invitation = await state.get_state(InvitationAcceptState)
+    return invitation.return_route() or HOME_ROUTE
 
 
 class LoginState(SessionState):
@@ -15,10 +26,13 @@ class LoginState(SessionState):
     loading: rx.Field[bool] = rx.field(False)
 
     @rx.event
-    def redirect_if_signed_in(self):
+    async def redirect_if_signed_in(self):
         """on_load: a signed-in visitor has nothing to do here."""
         if self.signed_in:
-            return rx.redirect(HOME_ROUTE)
+            return rx.redirect(await after_sign_in(self))
+        invitation = await self.get_state(InvitationAcceptState)
+        if invitation.return_route() and not self.notice:
+            self.notice = INVITATION_NOTICE
         return None
 
     @rx.event
@@ -43,4 +57,4 @@ class LoginState(SessionState):
         finally:
             self.loading = False
         self.notice = ""
-        yield rx.redirect(HOME_ROUTE)
+        yield rx.redirect(await after_sign_in(self))

@@ -31,30 +31,54 @@ def to_member(item: dict[str, Any]) -> Member:
 
 @dataclasses.dataclass
 class Invitation:
-    """A pending seat for an email without an account; `invited_at` is ISO 8601."""
+    """A seat offered to an email; `invited_at` and `expires_at` are ISO 8601.
+
+    `accept_url` is the link to pass on (admins only, until it has been mailed).
+    """
 
     id: str
     email: str
     role: str
     invited_at: str
+    expires_at: str
+    expired: bool
+    delivery: str
+    accept_url: str
+
+
+# What happened to each invitation's link, as the list shows it.
+DELIVERY = {
+    "unsent": "Not mailed: send them the link",
+    "queued": "Mailing the link…",
+    "sent": "Link mailed",
+    "failed": "Mailing failed: send them the link",
+}
 
 
 def to_invitation(item: dict[str, Any]) -> Invitation:
+    expired = bool(item.get("expired"))
     return Invitation(
         id=str(item["id"]),
         email=str(item["email"]),
         role=str(item["role"]),
         invited_at=str(item["created_at"]),
+        expires_at=str(item.get("expires_at") or ""),
+        expired=expired,
+        delivery="Expired: invite again for a new link"
+        if expired
+        else DELIVERY.get(str(item.get("mail_status")), ""),
+        accept_url=str(item.get("accept_url") or ""),
     )
 
 
 def invite_notice(email: str, role: str, created: dict[str, Any]) -> str:
-    """What the invite did: a registered user joined, anyone else was invited."""
-    if "user_id" in created:
-        return f"{email} joined the workspace as {role}."
+    """What the invite did: the link is on its way by mail, or is the admin's to pass on."""
+    joins = f"{email} joins as {role} once they open the link and sign in with this email."
+    if created.get("mail_status") == "queued":
+        return f"Invitation mailed to {email}. {joins}"
     return (
-        f"{email} has no VectorOS account yet: invited as {role}. "
-        "They will join when they register with this email."
+        f"Invitation created. No mail server is set up, so copy the link below and send it "
+        f"to {email} yourself. {joins}"
     )
 
 

@@ -42,16 +42,6 @@ async def test_logout_ends_the_refresh_family(client: AsyncClient) -> None:
     assert again.json()["error"]["code"] == "invalid_refresh_token"
 
 
-async def test_duplicate_email_is_a_conflict(client: AsyncClient) -> None:
-    account = await make_user(client)
-    again = await client.post(
-        "/api/v1/auth/register",
-        json={"email": account.email.upper(), "password": PASSWORD, "name": "Twin"},
-    )
-    assert again.status_code == 409
-    assert again.json()["error"]["code"] == "email_taken"
-
-
 async def test_unknown_email_and_wrong_password_answer_the_same(client: AsyncClient) -> None:
     account = await make_user(client)
     wrong = await client.post(

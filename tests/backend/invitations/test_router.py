@@ -4,6 +4,7 @@ from httpx import AsyncClient
 
 from tests.backend.invitations.conftest import (
     invite,
+    pending,
     pending_emails,
     stranger_email,
 )
@@ -25,13 +26,18 @@ async def test_inviting_an_email_without_an_account_answers_202_with_the_invitat
     assert {"id", "created_at"} <= body.keys()
 
 
-async def test_inviting_a_registered_user_still_adds_them_at_once(client: AsyncClient) -> None:
+async def test_inviting_a_registered_user_only_invites_them(client: AsyncClient) -> None:
     owner, colleague = await make_user(client), await make_user(client)
     ws = await make_workspace(client, owner)
     response = await invite(client, ws, owner, colleague.email, "viewer")
-    assert response.status_code == 201, response.text
-    assert response.json()["user_id"] == str(colleague.id)
-    assert await pending_emails(client, ws, owner) == []
+    assert response.status_code == 202, response.text
+    assert response.json()["email"] == colleague.email
+    assert await pending_emails(client, ws, owner) == [colleague.email]
+    members = await client.get(f"/api/v1/workspaces/{ws}/members", headers=owner.headers)
+    assert [m["email"] for m in members.json()] == [owner.email]
+    assert (
+        await client.get(f"/api/v1/workspaces/{ws}", headers=colleague.headers)
+    ).status_code == 404
 
 
 async def test_pending_invitations_are_listed_newest_first_even_to_viewers(
@@ -51,17 +57,21 @@ async def test_pending_invitations_are_listed_newest_first_even_to_viewers(
     ]
 
 
-async def test_a_second_invitation_for_the_same_email_in_any_case_is_a_conflict(
+async def test_inviting_the_same_email_again_in_any_case_refreshes_the_invitation(
     client: AsyncClient,
 ) -> None:
     owner = await make_user(client)
     ws = await make_workspace(client, owner)
     email = stranger_email()
-    assert (await invite(client, ws, owner, email)).status_code == 202
+    first = await invite(client, ws, owner, email)
+    assert first.status_code == 202
     again = await invite(client, ws, owner, email.upper(), "admin")
-    assert again.status_code == 409
-    assert again.json()["error"]["code"] == "already_invited"
-    assert await pending_emails(client, ws, owner) == [email]
+    assert again.status_code == 202
+    assert again.json()["id"] == first.json()["id"]
+    assert again.json()["role"] == "admin"
+    assert again.json()["accept_url"] != first.json()["accept_url"]
+    assert again.json()["expires_at"] >= first.json()["expires_at"]
+    assert [(i["email"], i["role"]) for i in await pending(client, ws, owner)] == [(email, "admin")]
 
 
 async def test_the_same_email_may_be_invited_to_several_workspaces(client: AsyncClient) -> None:
@@ -88,6 +98,10 @@ async def test_an_admin_cannot_invite_or_revoke_an_owner(client: AsyncClient) ->
     refused = await invite(client, ws, admin, stranger_email(), "owner")
     assert refused.status_code == 403
     by_owner = await invite(client, ws, owner, stranger_email(), "owner")
+    # Nor turn an owner invitation into another one by inviting its email again.
+    downgrade = await invite(client, ws, admin, by_owner.json()["email"], "member")
+    assert downgrade.status_code == 403
+    assert [i["role"] for i in await pending(client, ws, owner)] == ["owner"]
     revoke = await client.delete(
         f"/api/v1/workspaces/{ws}/invitations/{by_owner.json()['id']}", headers=admin.headers
     )
