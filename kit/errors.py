@@ -8,6 +8,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 log = structlog.get_logger(__name__)
 
@@ -122,13 +123,68 @@ async def _http_error(_: Request, exc: Exception) -> JSONResponse:
     return error_response(exc.status_code, code, message, None, getattr(exc, "headers", None))
 
 
+INTERNAL_ERROR = "Something went wrong on our side."
+# What the log line says of the error besides its traceback (messages may be huge: SQL, rows).
+MAX_ERROR_CHARS = 1_000
+
+
+def log_unhandled(exc: BaseException) -> None:
+    """One line with the traceback; `kit.logging` renders it off the event loop."""
+    log.error(
+        "unhandled_error", error=f"{type(exc).__name__}: {exc}"[:MAX_ERROR_CHARS], exc_info=exc
+    )
+
+
 async def _unhandled(_: Request, exc: Exception) -> JSONResponse:
-    log.exception("unhandled_error", error=str(exc))
-    return error_response(500, "internal_error", "Something went wrong on our side.")
+    log_unhandled(exc)
+    return error_response(500, "internal_error", INTERNAL_ERROR)
+
+
+class UnhandledErrorMiddleware:
+    """An unexpected exception becomes one logged line and a 500 in the one error shape.
+
+    It sits inside the app's own middleware (request ids, CORS, security headers still
+    apply) and does not re-raise: Starlette's ServerErrorMiddleware would re-raise it to
+    the server, which logs the same traceback a second time. If the response had already
+    started, it is cut short (the server closes the connection).
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        try:
+            await self.app(scope, receive, tracking_send)
+        except Exception as exc:
+            log_unhandled(exc)
+            if not started:
+                response = error_response(500, "internal_error", INTERNAL_ERROR)
+                await response(scope, receive, send)
 
 
 def install_error_handlers(app: FastAPI) -> None:
+    """The one error shape for every failure, and the checks every request goes through.
+
+    Call it before adding other middleware: what it adds then runs innermost, inside the
+    request context (request ids, access log) and CORS.
+    """
+    from kit.http import InputGuardMiddleware  # kit.http imports this module
+
     app.add_exception_handler(AppError, _app_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
+    # Only what escapes the middleware below (a failing middleware) still gets here.
     app.add_exception_handler(Exception, _unhandled)
+    app.add_middleware(UnhandledErrorMiddleware)
+    app.add_middleware(InputGuardMiddleware)

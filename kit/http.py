@@ -1,15 +1,18 @@
-"""ASGI middleware for both services: request ids, access logs, security headers, body limit."""
+"""ASGI middleware for both services: request ids, access logs, security headers, body limit,
+and refusing text that cannot be stored in a path or query string."""
 
 import json
 import re
 import time
 import uuid
 from collections.abc import Sequence
+from urllib.parse import parse_qsl
 
 import structlog
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from kit.errors import error_body
+from kit.text import problem
 
 log = structlog.get_logger("http")
 
@@ -158,6 +161,66 @@ class BodySizeLimitMiddleware:
                 "type": "http.response.start",
                 "status": 413,
                 "headers": [(b"content-type", b"application/json")],
+            }
+        )
+        await send({"type": "http.response.body", "body": body})
+
+
+_REASONS = {
+    "nul": ("string_nul", "must not contain a NUL character (\\u0000)"),
+    "surrogate": ("string_unpaired_surrogate", "must not contain an unpaired surrogate"),
+}
+
+
+def unstorable_params(scope: Scope) -> list[dict[str, str]]:
+    """Validation details for a path or query parameter holding a NUL (or a lone surrogate).
+
+    Postgres refuses such text; one check here covers every route's parameters, whatever
+    type each declares. Parsed as Starlette parses them, so what passes here is what a
+    route sees.
+    """
+    details = []
+    path = scope.get("path", "")
+    reason = problem(path)
+    if reason:
+        details.append(_detail("path", reason))
+    query = scope.get("query_string", b"")
+    if query:
+        for name, value in parse_qsl(query.decode("latin-1"), keep_blank_values=True):
+            reason = problem(name) or problem(value)
+            if reason:
+                field = "query" if problem(name) else f"query.{name}"
+                details.append(_detail(field, reason))
+    return details
+
+
+def _detail(field: str, reason: str) -> dict[str, str]:
+    kind, message = _REASONS[reason]
+    return {"field": field, "message": f"Text {message}", "type": kind}
+
+
+class InputGuardMiddleware:
+    """422 in the one error shape for a path or query parameter that cannot be stored."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        details = unstorable_params(scope) if scope["type"] == "http" else []
+        if not details:
+            await self.app(scope, receive, send)
+            return
+        body = json.dumps(
+            error_body("validation_error", "The request has invalid fields.", details)
+        ).encode()
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 422,
+                "headers": [
+                    (b"content-type", b"application/json"),
+                    (b"content-length", str(len(body)).encode()),
+                ],
             }
         )
         await send({"type": "http.response.body", "body": body})

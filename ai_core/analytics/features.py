@@ -104,5 +104,5 @@ class OwnerActivity(_Input):
     """An owner's done activities: the last 14 days and the 28 days before them."""
 
     owner_id: str
-    last_14_days: int = Field(ge=0)
-    previous_28_days: int = Field(ge=0)
+    last_14_days: int = Field(ge=0, le=2**31 - 1)
+    previous_28_days: int = Field(ge=0, le=2**31 - 1)

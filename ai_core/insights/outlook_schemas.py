@@ -7,6 +7,7 @@ from typing import Literal, Self
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from ai_core.insights.schemas import GenerateRequest
+from kit.fields import BoundedDate
 
 WinSource = Literal["model", "stage"]
 
@@ -14,8 +15,8 @@ WinSource = Literal["model", "stage"]
 class Span(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    start: date
-    end: date
+    start: BoundedDate
+    end: BoundedDate
     label: str = Field(max_length=40)
 
 

@@ -26,7 +26,8 @@ class GzipRequest(Request):
         if not hasattr(self, "_body"):
             raw = await super().body()
             if "gzip" in self.headers.get("content-encoding", ""):
-                raw = _gunzip(raw, insight_settings.max_decompressed_bytes)
+                # Inflating tens of megabytes is CPU work: off the event loop.
+                raw = await asyncio.to_thread(_gunzip, raw, insight_settings.max_decompressed_bytes)
             self._body = raw
         return self._body
 

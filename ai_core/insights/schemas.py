@@ -1,45 +1,50 @@
 """What the backend sends (a compact per-deal snapshot), what it gets back, and what Claude fills.
 
+Every date and number a snapshot holds is bounded (kit.fields): no value can overflow the
+numpy analytics or turn into inf/nan in a response.
+
 The snapshot is columnar: entry i of every list in a table is deal i. Stages and owners are
 sent once and referenced by their index, so 100,000 deals cost numbers, not repeated keys.
 Every `days` value counts from `as_of` (negative: before it).
 """
 
-from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Any, Literal, Self
 
-from pydantic import (
-    BaseModel,
-    ConfigDict,
-    Field,
-    NonNegativeFloat,
-    NonNegativeInt,
-    model_validator,
-)
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from ai_core.analytics import OwnerActivity, StageKind
 from ai_core.analytics.features import ACTIVITY_TYPES, WINDOWS
+from kit.fields import (
+    BoundedDate,
+    Days,
+    Int32,
+    Int64,
+    NonNegativeDays,
+    NonNegativeInt32,
+    UtcDatetime,
+)
 
 InsightType = Literal["risk", "recommendation", "prediction", "summary"]
 Priority = Literal["low", "medium", "high", "critical"]
 Outcome = Literal["open", "won", "lost"]
 ACTIVITY_COUNTS = len(WINDOWS) * len(ACTIVITY_TYPES)
 Probability = Annotated[float, Field(ge=0, le=1)]
-Money = Annotated[Decimal, Field(ge=0)]
+# What the backend's numeric(18, 2) amounts hold.
+Money = Annotated[Decimal, Field(ge=0, lt=Decimal(10) ** 16)]
 
 
 class _Wire(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class Stage(_Wire):
     id: str
     name: str
     kind: StageKind
-    position: int
+    position: Int32
     probability: float = Field(ge=0, le=1)
-    rotting_days: int | None = Field(None, gt=0)
+    rotting_days: Int32 | None = Field(None, gt=0)
 
 
 class Owner(_Wire):
@@ -57,24 +62,24 @@ class DealColumns(_Wire):
     probability: list[Probability | None] = Field(
         description="The deal's own probability override (0..1); null: its stage's."
     )
-    days_in_stage: list[NonNegativeFloat]
-    days_since_last_activity: list[NonNegativeFloat | None] = Field(
+    days_in_stage: list[NonNegativeDays]
+    days_since_last_activity: list[NonNegativeDays | None] = Field(
         description="null: never active."
     )
-    activity: list[list[NonNegativeInt]] = Field(
+    activity: list[list[NonNegativeInt32]] = Field(
         description="Done activities per deal: for 14, 30 and 90 days, calls, emails, "
         "meetings, notes, tasks (15 counts)."
     )
-    scheduled: list[NonNegativeInt] = Field(description="Activities planned and not done yet.")
-    pushes: list[NonNegativeInt] = Field(description="Times the expected close date moved later.")
-    days_to_close: list[int | None] = Field(description="Negative: past due; null: no date.")
+    scheduled: list[NonNegativeInt32] = Field(description="Activities planned and not done yet.")
+    pushes: list[NonNegativeInt32] = Field(description="Times the expected close date moved later.")
+    days_to_close: list[Int32 | None] = Field(description="Negative: past due; null: no date.")
     amount: list[Money]
     currency: list[str]
     source: list[str]
-    contacts: list[NonNegativeInt] = Field(
+    contacts: list[NonNegativeInt32] = Field(
         description="Contacts on the deal: 1 with a contact email, else 0 (one contact field)."
     )
-    age_days: list[NonNegativeFloat | None]
+    age_days: list[NonNegativeDays | None]
 
     def __len__(self) -> int:
         return len(self.deal_id)
@@ -95,16 +100,16 @@ class ClosedColumns(DealColumns):
     """Closed deals for training, each as it stood when it left its last open stage."""
 
     won: list[bool]
-    closed_on: list[date]
+    closed_on: list[BoundedDate]
 
 
 class VisitColumns(_Wire):
     """Stays of deals in open stages, for the funnel and the typical time in each stage."""
 
-    deal: list[int] = Field(description="Any number naming the deal, the same for its stays.")
+    deal: list[Int64] = Field(description="Any number naming the deal, the same for its stays.")
     stage: list[int] = Field(description="Index into `stages`.")
-    entered: list[float]
-    left: list[float | None] = Field(description="null: still there.")
+    entered: list[Days]
+    left: list[Days | None] = Field(description="null: still there.")
     outcome: list[Outcome]
 
     @model_validator(mode="after")
@@ -117,16 +122,16 @@ class VisitColumns(_Wire):
 
 class WonDeal(_Wire):
     amount: Money
-    closed_on: date
+    closed_on: BoundedDate
 
 
 class GenerateRequest(_Wire):
     workspace_id: str
     run_id: str | None = None
-    as_of: datetime
+    as_of: UtcDatetime
     currency: str | None = Field(None, description="The workspace's main currency, if any.")
-    period_start: date
-    period_end: date
+    period_start: BoundedDate
+    period_end: BoundedDate
     period_label: str = Field(max_length=40, description='e.g. "2026-Q4".')
     stages: list[Stage]
     owners: list[Owner] = Field(default_factory=list)
@@ -135,10 +140,10 @@ class GenerateRequest(_Wire):
     visits: VisitColumns
     owner_activity: list[OwnerActivity] = Field(default_factory=list)
     won_in_period: list[WonDeal] = Field(default_factory=list)
-    slip_days: list[float] = Field(
+    slip_days: list[Days] = Field(
         default_factory=list, description="Won deals: close day minus the expected one."
     )
-    target: Decimal | None = None
+    target: Money | None = None
 
     @model_validator(mode="after")
     def _indices_in_range(self) -> Self:

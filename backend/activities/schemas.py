@@ -1,12 +1,13 @@
 import uuid
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import Depends, Query
 from pydantic import AfterValidator, Field, StringConstraints, model_validator
 
 from backend.models import ActivityType, DealSource, SystemEvent
+from kit.fields import UtcDatetime
 from kit.schemas import ReadModel, RequestModel
 
 Subject = Annotated[str, StringConstraints(min_length=1, max_length=300)]
@@ -21,13 +22,7 @@ def _not_system(value: ActivityType) -> ActivityType:
     return value
 
 
-def _as_utc(value: datetime) -> datetime:
-    # A time without an offset is taken as UTC rather than the server's local zone.
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-
-
 UserActivityType = Annotated[ActivityType, AfterValidator(_not_system)]
-UtcDatetime = Annotated[datetime, AfterValidator(_as_utc)]
 
 
 class ActivityCreate(RequestModel):
@@ -96,16 +91,16 @@ def timeline_filters(
     type: Annotated[list[ActivityType] | None, Query(description="Repeat to combine.")] = None,
     owner_id: uuid.UUID | None = None,
     from_: Annotated[
-        datetime | None, Query(alias="from", description="occurred_at >= from")
+        UtcDatetime | None, Query(alias="from", description="occurred_at >= from")
     ] = None,
-    to: Annotated[datetime | None, Query(description="occurred_at < to")] = None,
+    to: Annotated[UtcDatetime | None, Query(description="occurred_at < to")] = None,
     include_system: bool = True,
 ) -> ActivityFilters:
     return ActivityFilters(
         types=type or None,
         owner_id=owner_id,
-        occurred_from=_as_utc(from_) if from_ else None,
-        occurred_to=_as_utc(to) if to else None,
+        occurred_from=from_,
+        occurred_to=to,
         include_system=include_system,
     )
 

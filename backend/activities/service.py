@@ -18,8 +18,8 @@ from backend.auth.deps import WorkspaceContext
 from backend.events.publisher import publish
 from backend.models import Activity, ActivityType, DealSource, SystemEvent
 from backend.workspaces.repository import MemberRepository
-from kit.errors import BadRequest, Conflict, NotFound, UnprocessableEntity
-from kit.pagination import decode_cursor, encode_cursor
+from kit.errors import Conflict, NotFound, UnprocessableEntity
+from kit.pagination import cursor_datetime, cursor_uuid, decode_cursor, encode_cursor
 from kit.schemas import Page
 
 # Clocks disagree a little; a completion a few minutes "ahead" is still a completion.
@@ -233,8 +233,5 @@ async def publish_activity(session: AsyncSession, activity: Activity, event: str
 
 
 def _decode(cursor: str) -> tuple[datetime, uuid.UUID]:
-    occurred_at, activity_id = decode_cursor(cursor, 2)
-    try:
-        return datetime.fromisoformat(occurred_at), uuid.UUID(activity_id)
-    except (TypeError, ValueError) as exc:
-        raise BadRequest("The cursor is not valid.", code="invalid_cursor") from exc
+    occurred_at, activity_id = decode_cursor(cursor, cursor_datetime, cursor_uuid)
+    return occurred_at, activity_id

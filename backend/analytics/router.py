@@ -5,7 +5,6 @@ currency in practice. Dates are UTC calendar days; `from`/`to` are inclusive.
 """
 
 import uuid
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Query
@@ -20,31 +19,32 @@ from backend.analytics.schemas import (
 )
 from backend.auth.deps import WorkspaceViewer
 from backend.db import SessionDep
+from kit.fields import BoundedDate
 
 router = APIRouter(prefix="/api/v1/workspaces/{workspace_id}/analytics", tags=["analytics"])
 
 OwnerFilter = Annotated[uuid.UUID | None, Query(description="Only deals owned by this member.")]
 EnteredFrom = Annotated[
-    date | None, Query(alias="from", description="Entered the stage on or after (UTC).")
+    BoundedDate | None, Query(alias="from", description="Entered the stage on or after (UTC).")
 ]
 EnteredTo = Annotated[
-    date | None, Query(alias="to", description="Entered the stage on or before (UTC).")
+    BoundedDate | None, Query(alias="to", description="Entered the stage on or before (UTC).")
 ]
 WINDOW = "Missing bounds make a 12-month window; at most 10 years."
 PastFrom = Annotated[
-    date | None,
+    BoundedDate | None,
     Query(alias="from", description=f"First closing day (UTC); default 12 months back. {WINDOW}"),
 ]
 PastTo = Annotated[
-    date | None,
+    BoundedDate | None,
     Query(alias="to", description="Last closing day (UTC); default the current period's end."),
 ]
 FutureFrom = Annotated[
-    date | None,
+    BoundedDate | None,
     Query(alias="from", description=f"First day (UTC); default this quarter's start. {WINDOW}"),
 ]
 FutureTo = Annotated[
-    date | None,
+    BoundedDate | None,
     Query(alias="to", description="Last day (UTC); default 12 months after `from`, minus a day."),
 ]
 GroupBy = Annotated[Granularity, Query(description="Calendar months or quarters (UTC).")]

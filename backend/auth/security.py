@@ -18,6 +18,11 @@ _hasher = PasswordHasher()
 _DUMMY_HASH = _hasher.hash("vectoros-timing-equaliser")
 
 
+# Argon2 takes ~50 ms of CPU and 64 MiB by design: from async code, run hash_password and
+# verify_password in a worker thread (`await run_in_threadpool(hash_password, ...)`), never
+# on the event loop, where each call would stall every other request.
+
+
 def hash_password(password: str) -> str:
     return _hasher.hash(password)
 

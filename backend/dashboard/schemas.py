@@ -3,11 +3,13 @@
 import uuid
 from datetime import date
 from decimal import Decimal
+from typing import Annotated
 
 from pydantic import Field
 
 from backend.dashboard.periods import PeriodKind
 from backend.models import DealSource, InsightPriority, InsightSchedule, InsightType
+from kit.fields import Numeric
 from kit.schemas import ReadModel, RequestModel
 
 
@@ -133,5 +135,5 @@ class PreferencesRead(ReadModel):
 
 
 class PreferencesUpdate(RequestModel):
-    monthly_target: Decimal | None = Field(default=None, ge=0, max_digits=18, decimal_places=2)
+    monthly_target: Annotated[Decimal, Numeric(18, 2, ge=0)] | None = None
     insight_schedule: InsightSchedule | None = None

@@ -1,9 +1,6 @@
 """Queries for deals: lookups, the filtered keyset-paginated list, and bulk stage moves."""
 
 import uuid
-from collections.abc import Callable
-from datetime import date, datetime
-from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import (
@@ -32,17 +29,28 @@ from backend.models import (
 )
 from backend.models.deal import SEARCH_EXPRESSION
 from kit.errors import BadRequest
-from kit.pagination import decode_cursor, encode_cursor
+from kit.pagination import (
+    CursorField,
+    cursor_date,
+    cursor_datetime,
+    cursor_decimal,
+    cursor_text,
+    cursor_uuid,
+    decode_cursor,
+    encode_cursor,
+    or_null,
+)
 
 DealRow = tuple[Deal, PipelineStage]
 
-# Sort key -> (column, parser of the cursor's JSON value back to the column type).
-SORTS: dict[str, tuple[InstrumentedAttribute[Any], Callable[[Any], Any]]] = {
-    "created_at": (Deal.created_at, datetime.fromisoformat),
-    "updated_at": (Deal.updated_at, datetime.fromisoformat),
-    "amount": (Deal.amount, Decimal),
-    "expected_close_date": (Deal.expected_close_date, date.fromisoformat),
-    "title": (Deal.title, str),
+# Sort key -> (column, parser of the cursor's JSON value back to the column type: a forged
+# cursor's value must be one the column can hold).
+SORTS: dict[str, tuple[InstrumentedAttribute[Any], CursorField]] = {
+    "created_at": (Deal.created_at, cursor_datetime),
+    "updated_at": (Deal.updated_at, cursor_datetime),
+    "amount": (Deal.amount, cursor_decimal(18, 2)),
+    "expected_close_date": (Deal.expected_close_date, cursor_date),
+    "title": (Deal.title, cursor_text),
 }
 # At most this many matches, a page is sorted from all of them rather than read off an index
 # in sort order (about limit x workspace size / matches rows, when matches are many).
@@ -196,23 +204,18 @@ def filter_conditions(workspace_id: uuid.UUID, filters: DealFilters) -> list[Col
 def _after(
     filters: DealFilters,
     column: InstrumentedAttribute[Any],
-    parse: Callable[[Any], Any],
+    parse: CursorField,
     descending: bool,
     nullable: bool,
 ) -> ColumnElement[bool]:
     """Rows after the cursor in (column NULLS LAST, id) order, ascending or descending."""
     assert filters.cursor is not None
-    sort, raw_value, raw_id = decode_cursor(filters.cursor, 3)
+    sort, value, last_id = decode_cursor(filters.cursor, cursor_text, or_null(parse), cursor_uuid)
     if sort != filters.sort:
         raise BadRequest(
             "The cursor belongs to another sort order; start again without it.",
             code="invalid_cursor",
         )
-    try:
-        last_id = uuid.UUID(raw_id)
-        value = None if raw_value is None else parse(raw_value)
-    except (TypeError, ValueError, ArithmeticError) as exc:
-        raise BadRequest("The cursor is not valid.", code="invalid_cursor") from exc
     if value is None:
         # Already in the trailing NULL block: only the id orders the rest.
         return and_(column.is_(None), Deal.id < last_id if descending else Deal.id > last_id)

@@ -4,7 +4,6 @@ from decimal import Decimal
 from typing import Annotated, Literal
 
 from pydantic import (
-    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -17,7 +16,8 @@ from pydantic import (
 
 from backend.deals.currency import Currency
 from backend.models import ChangeSource, DealSource, StageKind
-from backend.pipelines.schemas import CENT, Probability
+from backend.pipelines.schemas import Probability
+from kit.fields import BoundedDate, Numeric, UtcDatetime
 from kit.schemas import ReadModel, RequestModel
 
 
@@ -26,11 +26,8 @@ def _blank_to_none(value: object) -> object:
 
 
 Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
-Amount = Annotated[
-    Decimal,
-    Field(ge=0, max_digits=18, decimal_places=2),
-    AfterValidator(lambda value: value.quantize(CENT)),
-]
+# What deal.amount (numeric(18, 2)) holds: 0 to 9999999999999999.99, in cents.
+Amount = Annotated[Decimal, Numeric(18, 2, ge=0)]
 # Blank strings (an empty form field or CSV cell) mean "not set".
 ShortText = Annotated[
     Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)] | None,
@@ -66,7 +63,7 @@ class _DealFields(RequestModel):
     currency: Currency | None = None
     stage_id: uuid.UUID | None = None
     probability_override: Probability | None = None
-    expected_close_date: date | None = None
+    expected_close_date: BoundedDate | None = None
     contact_name: ShortText = None
     contact_email: Email = None
     company: ShortText = None
@@ -103,9 +100,9 @@ class DealUpsert(_DealFields):
     """Fields an import or sync sets on a deal; on update, only the fields given change."""
 
     title: Title
-    closed_at: datetime | None = None
+    closed_at: UtcDatetime | None = None
     # When the deal was created in the system it comes from (creation only).
-    created_at: datetime | None = None
+    created_at: UtcDatetime | None = None
 
 
 class DealRead(ReadModel):
@@ -144,10 +141,10 @@ class DealFilters(BaseModel):
     owner_id: uuid.UUID | None = None
     source: DealSource | None = None
     status: StageKind | None = None
-    close_date_from: date | None = None
-    close_date_to: date | None = None
-    amount_min: Annotated[Decimal, Field(ge=0)] | None = None
-    amount_max: Annotated[Decimal, Field(ge=0)] | None = None
+    close_date_from: BoundedDate | None = None
+    close_date_to: BoundedDate | None = None
+    amount_min: Amount | None = None
+    amount_max: Amount | None = None
     q: Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)] | None = None
     sort: DealSort = "-created_at"
     limit: Annotated[int, Field(ge=1, le=200)] = 50

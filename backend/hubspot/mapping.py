@@ -12,6 +12,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from backend.models import ActivityType, StageKind
+from kit.fields import to_utc
 
 DEAL_PROPERTIES = (
     "dealname",
@@ -198,11 +199,12 @@ def instant(value: Any) -> datetime | None:
     text = str(value).strip()
     try:
         if text.lstrip("-").isdigit():
-            return datetime.fromtimestamp(int(text) / 1000, tz=UTC)
+            return to_utc(datetime.fromtimestamp(int(text) / 1000, tz=UTC))
         parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except (ValueError, OverflowError):
+        # Out of the range requests may hold (e.g. year 9999 with an offset): unreadable.
+        return to_utc(parsed)
+    except (ValueError, OverflowError, OSError):
         return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
 def decimal_or_none(value: Any) -> Decimal | None:
@@ -210,9 +212,9 @@ def decimal_or_none(value: Any) -> Decimal | None:
         return None
     try:
         number = Decimal(str(value).strip())
-    except InvalidOperation:
+        return number.quantize(Decimal("0.01")) if number.is_finite() else None
+    except InvalidOperation:  # not a number, or too big to round to cents
         return None
-    return number.quantize(Decimal("0.01")) if number.is_finite() else None
 
 
 def day(value: Any) -> date | None:

@@ -5,6 +5,8 @@ import csv
 import io
 from dataclasses import dataclass
 
+from kit.text import NUL
+
 
 @dataclass(frozen=True)
 class RowError:
@@ -68,9 +70,10 @@ def _reader(content: bytes) -> "_csv.Reader":
 
 def _decode(content: bytes) -> str:
     # UTF-8 (HubSpot, Google Sheets; with or without a BOM), else Excel's Windows-1252.
+    # NUL characters go: Postgres cannot store them, and no spreadsheet means them.
     for encoding in ("utf-8-sig", "cp1252"):
         try:
-            return content.decode(encoding)
+            return content.decode(encoding).replace(NUL, "")
         except UnicodeDecodeError:
             continue
     raise InvalidFile([RowError(None, None, "the file is neither UTF-8 nor Windows-1252 text")])

@@ -12,6 +12,7 @@ from typing import Any
 import structlog
 from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
+from starlette.concurrency import run_in_threadpool
 
 from backend.db import session_factory
 from backend.deals import service as deals
@@ -88,7 +89,8 @@ async def _run(workspace_id: uuid.UUID, import_id: uuid.UUID) -> None:
             return  # gone with its workspace, or a job run again after it finished
         layout = Layout(csv_import.layout)
         try:
-            table = read_table(csv_import.content)
+            # Parsing the whole file is CPU work: off the worker's event loop.
+            table = await run_in_threadpool(read_table, csv_import.content)
             columns = resolve_columns(table.headers, layout, csv_import.mapping)
         except InvalidFile as exc:
             errors = [e.as_dict() for e in exc.errors]

@@ -5,6 +5,7 @@ import uuid
 from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
+from starlette.concurrency import run_in_threadpool
 
 from backend.auth.deps import WorkspaceContext
 from backend.imports.csvfile import InvalidFile, read_header
@@ -14,9 +15,10 @@ from backend.imports.schemas import ImportRead, ImportSummary
 from backend.models import CsvImport, RunStatus
 from backend.worker.app import defer
 from backend.worker.tasks import process_csv_import
-from kit.errors import BadRequest, NotFound, UnprocessableEntity
-from kit.pagination import decode_cursor, encode_cursor
+from kit.errors import NotFound, UnprocessableEntity
+from kit.pagination import cursor_datetime, cursor_uuid, decode_cursor, encode_cursor
 from kit.schemas import Page
+from kit.text import storable
 
 MAX_FILENAME = 300
 
@@ -33,7 +35,9 @@ async def start(
     """Store the file and queue its import; the header is checked now, the rows by the job."""
     columns = parse_mapping(layout, mapping)
     try:
-        resolve_columns(read_header(content), layout, columns)
+        # Decoding a file of many megabytes is CPU work: off the event loop.
+        header = await run_in_threadpool(read_header, content)
+        resolve_columns(header, layout, columns)
     except InvalidFile as exc:
         raise UnprocessableEntity(
             "The file cannot be imported with this layout.",
@@ -44,7 +48,7 @@ async def start(
         CsvImport(
             workspace_id=ctx.workspace_id,
             created_by_id=ctx.user_id,
-            filename=(filename or "deals.csv")[:MAX_FILENAME],
+            filename=storable(filename or "deals.csv")[:MAX_FILENAME],
             layout=layout.value,
             mapping=columns,
             content=content,
@@ -110,12 +114,10 @@ def _string_object(raw: str) -> dict[str, str]:
             "`mapping` must be a JSON object of CSV column names to deal field names.",
             code="invalid_mapping",
         )
-    return value
+    # As in the file itself (csvfile): NUL characters are dropped.
+    return {storable(k): storable(v) for k, v in value.items()}
 
 
 def _after(cursor: str) -> tuple[datetime, uuid.UUID]:
-    created_at, import_id = decode_cursor(cursor, 2)
-    try:
-        return datetime.fromisoformat(created_at), uuid.UUID(import_id)
-    except (TypeError, ValueError) as exc:
-        raise BadRequest("The cursor is not valid.", code="invalid_cursor") from exc
+    created_at, import_id = decode_cursor(cursor, cursor_datetime, cursor_uuid)
+    return created_at, import_id

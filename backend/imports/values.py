@@ -13,6 +13,8 @@ _THOUSANDS = re.compile(r"^\d{1,3}(,\d{3})+(\.\d+)?$")
 _SLASHED_ISO = re.compile(r"^(\d{4})/(\d{1,2})/(\d{1,2})$")
 _NAME_AND_EMAIL = re.compile(r"^(?P<name>.*?)\s*\((?P<email>[^()\s]+@[^()\s]+)\)$")
 CENT = Decimal("0.01")
+# deal.amount is numeric(18, 2): 16 digits before the point.
+MAX_AMOUNT_DIGITS = 16
 
 
 class CellError(ValueError):
@@ -36,6 +38,9 @@ def parse_amount(value: str) -> Decimal:
         raise CellError(f"bad amount '{_shown(value)}': expected a number like 12500.00")
     if amount < 0:
         raise CellError(f"bad amount '{_shown(value)}': must not be negative")
+    if amount.adjusted() >= MAX_AMOUNT_DIGITS:
+        # Rounding such a number to cents would overflow, and no deal amount is that big.
+        raise CellError(f"bad amount '{_shown(value)}': must be below 10^{MAX_AMOUNT_DIGITS}")
     return amount.quantize(CENT, rounding=ROUND_HALF_UP)
 
 

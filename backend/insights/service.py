@@ -19,8 +19,14 @@ from backend.models import (
     InsightType,
     SystemEvent,
 )
-from kit.errors import BadRequest, Conflict, NotFound
-from kit.pagination import decode_cursor, encode_cursor
+from kit.errors import Conflict, NotFound
+from kit.pagination import (
+    cursor_datetime,
+    cursor_enum,
+    cursor_uuid,
+    decode_cursor,
+    encode_cursor,
+)
 from kit.schemas import Page
 
 # Someone looks at an insight, then acts on it or dismisses it; both outcomes are final.
@@ -163,11 +169,10 @@ async def upsert_open_insight(
 
 
 def _decode(cursor: str) -> tuple[InsightPriority, datetime, uuid.UUID]:
-    priority, created_at, insight_id = decode_cursor(cursor, 3)
-    try:
-        return InsightPriority(priority), datetime.fromisoformat(created_at), uuid.UUID(insight_id)
-    except (TypeError, ValueError) as exc:
-        raise BadRequest("The cursor is not valid.", code="invalid_cursor") from exc
+    priority, created_at, insight_id = decode_cursor(
+        cursor, cursor_enum(InsightPriority), cursor_datetime, cursor_uuid
+    )
+    return priority, created_at, insight_id
 
 
 def _str(value: uuid.UUID | None) -> str | None:

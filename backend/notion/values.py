@@ -5,6 +5,8 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from backend.notion.mapping import PropertyRef, normalize_id
+from kit.fields import in_range, to_utc
+from kit.text import storable
 
 JSON = dict[str, Any]
 
@@ -12,7 +14,8 @@ JSON = dict[str, Any]
 def plain_text(rich_text: Any) -> str:
     if not isinstance(rich_text, list):
         return ""
-    return "".join(str(part.get("plain_text") or "") for part in rich_text).strip()
+    # NUL characters go (Postgres cannot store them); the rest of the text stays.
+    return storable("".join(str(part.get("plain_text") or "") for part in rich_text)).strip()
 
 
 def database_title(database: JSON) -> str:
@@ -35,8 +38,9 @@ def timestamp(value: Any) -> datetime | None:
     if not isinstance(value, str) or not value:
         return None
     try:
-        return datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
+        # In UTC and within the years requests may hold; anything else is unreadable.
+        return to_utc(datetime.fromisoformat(value.replace("Z", "+00:00")))
+    except (ValueError, OverflowError):
         return None
 
 
@@ -68,7 +72,9 @@ def option(prop: JSON | None) -> str | None:
     if not prop:
         return None
     chosen = prop.get(str(prop.get("type"))) or {}
-    return str(chosen["name"]) if isinstance(chosen, dict) and chosen.get("name") else None
+    if not isinstance(chosen, dict) or not chosen.get("name"):
+        return None
+    return storable(str(chosen["name"])) or None
 
 
 def day(prop: JSON | None) -> date | None:
@@ -83,9 +89,10 @@ def day(prop: JSON | None) -> date | None:
     if not start:
         return None
     try:
-        return date.fromisoformat(str(start)[:10])
+        found = date.fromisoformat(str(start)[:10])
     except ValueError:
         return None
+    return found if in_range(found) else None
 
 
 def relation_ids(prop: JSON | None) -> list[str]:

@@ -6,6 +6,7 @@ from typing import Annotated
 from pydantic import AfterValidator, Field, StringConstraints, model_validator
 
 from backend.models import StageKind
+from kit.fields import NonNegativeInt32
 from kit.schemas import ReadModel, RequestModel
 
 StageName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
@@ -25,7 +26,7 @@ class StageCreate(RequestModel):
     kind: StageKind = StageKind.open
     rotting_days: RottingDays | None = None
     # 0-based place in the pipeline; appended at the end when omitted.
-    position: Annotated[int, Field(ge=0)] | None = None
+    position: NonNegativeInt32 | None = None
 
 
 class StageUpdate(RequestModel):

@@ -90,9 +90,10 @@ def _date(text: str) -> date:
         if text.lstrip("-").isdigit():
             return datetime.fromtimestamp(int(text) / 1000, tz=UTC).date()
         parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except (ValueError, OverflowError) as exc:
+        # Converting year 9999 or 0001 to UTC can overflow too.
+        return parsed.astimezone(UTC).date() if parsed.tzinfo else parsed.date()
+    except (ValueError, OverflowError, OSError) as exc:
         raise EventFailed(f"close date {text!r} is neither epoch milliseconds nor ISO") from exc
-    return parsed.astimezone(UTC).date() if parsed.tzinfo else parsed.date()
 
 
 def _owner(integration: Integration | None, owner: str) -> uuid.UUID | None:

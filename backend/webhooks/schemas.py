@@ -7,6 +7,8 @@ from typing import Any, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, model_validator
 
+from kit.text import storable_deep
+
 MAX_EVENTS = 100
 # What tells two events apart; eventId alone does not (HubSpot does not keep it unique).
 _IDENTITY_FIELDS = (
@@ -88,6 +90,11 @@ def parse_batch(body: bytes) -> HubSpotBatch:
         raise MalformedBody("the body must be a JSON array of event objects") from exc
     if not raw or len(raw) > MAX_EVENTS:
         raise MalformedBody(f"the body must hold 1 to {MAX_EVENTS} events")
+    if b"\\u" in body:
+        # The body is stored as jsonb, which refuses a \u0000 escape: such text loses its NULs.
+        cleaned = storable_deep(raw)
+        if cleaned != raw:
+            raw, text = cleaned, json.dumps(cleaned)
     by_key: dict[str, ParsedEvent] = {}
     for position, item in enumerate(raw, start=1):
         portal_id, occurred_at_ms, identity = _identity(item)
