@@ -3,7 +3,7 @@ SHELL := /bin/bash
 UV ?= $(shell command -v uv 2>/dev/null || echo "$(HOME)/.local/bin/uv")
 export UV_LINK_MODE ?= copy
 
-.PHONY: setup run test lint migrate seed screenshots bench secrets clean
+.PHONY: setup run test fuzz lint migrate seed screenshots bench secrets clean
 
 $(UV):
 	@echo "==> installing uv"
@@ -18,6 +18,9 @@ run: setup ## start Postgres, migrations, demo data, backend, AI core, worker an
 
 test: setup ## the whole suite against a real PostgreSQL
 	@$(UV) run --frozen pytest -n auto --dist loadgroup $(PYTEST_ARGS)
+
+fuzz: setup ## schemathesis over every operation against a served backend: fails on any 5xx
+	@$(UV) run --frozen python -m tests.fuzz.run
 
 lint: setup
 	@$(UV) run --frozen ruff check . && $(UV) run --frozen ruff format --check .

@@ -4,6 +4,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field, SecretStr, StringConstraints
 
+from backend.integrations.schemas import VendorToken
 from backend.models import IntegrationStatus, RunStatus
 from kit.schemas import ReadModel, RequestModel
 
@@ -13,7 +14,7 @@ Token = Annotated[str, StringConstraints(strip_whitespace=True, min_length=8, ma
 class PrivateAppConnect(RequestModel):
     """A HubSpot private app's access token (Settings -> Integrations -> Private apps)."""
 
-    access_token: SecretStr = Field(min_length=8, max_length=4096)
+    access_token: VendorToken = Field(min_length=8, max_length=4096)
     # The private app's client secret (its Auth tab): HubSpot signs that app's webhooks with
     # it. Not needed when the server's HUBSPOT_CLIENT_SECRET is that app's secret.
     client_secret: SecretStr | None = Field(default=None, min_length=8, max_length=4096)

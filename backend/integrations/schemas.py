@@ -14,13 +14,20 @@ MAX_SECRET_CHARS = 4_096
 # Names that mean "this is a secret": such values belong in `credentials`, which is encrypted.
 SECRET_NAME = re.compile(r"token|secret|password|api_?key|private_?key|credential", re.IGNORECASE)
 
+HEADER_SAFE = re.compile(r"[\x21-\x7e]+")
+
 CredentialName = Annotated[
     str, StringConstraints(pattern=r"^[A-Za-z][A-Za-z0-9_]{0,63}$", max_length=64)
 ]
 
 
 def _checked_config(config: dict[str, Any]) -> dict[str, Any]:
-    if len(json.dumps(config)) > MAX_CONFIG_BYTES:
+    try:
+        # jsonb has no NaN or Infinity (nor 1E+200000, which JSON parsing makes infinite).
+        size = len(json.dumps(config, allow_nan=False))
+    except ValueError:
+        raise ValueError("config numbers must be finite") from None
+    if size > MAX_CONFIG_BYTES:
         raise ValueError(f"config must be at most {MAX_CONFIG_BYTES} bytes of JSON")
     for name in _names(config):
         if SECRET_NAME.search(name):
@@ -40,6 +47,18 @@ def _checked_credentials(credentials: dict[str, SecretStr]) -> dict[str, SecretS
         if len(value.get_secret_value()) > MAX_SECRET_CHARS:
             raise ValueError(f"'{name}' is longer than {MAX_SECRET_CHARS} characters")
     return credentials
+
+
+def _header_safe(token: SecretStr) -> SecretStr:
+    # The token travels as `Authorization: Bearer <token>`: a character a header cannot carry
+    # would fail the call to the vendor (a 503) instead of the input. No value in the message.
+    if not HEADER_SAFE.fullmatch(token.get_secret_value()):
+        raise ValueError("must be printable ASCII without spaces")
+    return token
+
+
+# An API token we send to HubSpot or Notion in a header.
+VendorToken = Annotated[SecretStr, AfterValidator(_header_safe)]
 
 
 def _names(value: Any) -> list[str]:

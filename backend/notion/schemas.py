@@ -2,8 +2,9 @@ import uuid
 from datetime import datetime
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, Field, SecretStr, model_validator
+from pydantic import AfterValidator, BaseModel, Field, model_validator
 
+from backend.integrations.schemas import VendorToken
 from backend.models import IntegrationStatus, RunStatus
 from backend.notion.mapping import normalize_id
 from kit.schemas import ReadModel, RequestModel
@@ -18,7 +19,7 @@ def _notion_id(value: str) -> str:
 
 NotionId = Annotated[str, Field(min_length=32, max_length=500), AfterValidator(_notion_id)]
 PropertyName = Annotated[str, Field(min_length=1, max_length=200)]
-IntegrationToken = Annotated[SecretStr, Field(min_length=1, max_length=4096)]
+IntegrationToken = Annotated[VendorToken, Field(min_length=1, max_length=4096)]
 
 
 class DealProperties(RequestModel):
