@@ -110,7 +110,7 @@ def snapshot(
         "period_start": "2026-10-01",
         "period_end": "2026-12-31",
         "period_label": "2026-Q4",
-        "stages": STAGES,
+        "stages": [dict(stage) for stage in STAGES],  # callers may mutate their copy
         "owners": OWNERS,
         "open_deals": columns(rows),
         "closed_deals": columns(closed_rows, ("won", "closed_on")),
